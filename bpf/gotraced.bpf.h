@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Maps and helpers every gotraced BPF object includes. Each object gets
+ * its own copy of the map definitions; the loader makes them share one
+ * map each with bpf_map__reuse_fd(), so a concern that fails to load does
+ * not take the others down.
+ */
+#ifndef GOTRACED_BPF_H
+#define GOTRACED_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <gotraced/events.h>
+
+/* Set by the loader before load. */
+const volatile __u32 targeted = 0;	/* --pid / run mode: only descendants of the roots */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct gt_proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GT_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void stat_inc(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &which);
+
+	if (v)
+		*v += 1;
+}
+
+/* Records are built in a per-CPU buffer, then copied out at their real size. */
+#define GT_DATA_SLOT	GT_PATH_MAX
+#define GT_DATA_MASK	(4 * GT_DATA_SLOT - 1)
+#define GT_DATA_SIZE	(5 * GT_DATA_SLOT)
+
+#define GT_SCRATCH_SIZE	32768	/* a power of two: sizes are masked with it */
+
+struct gt_scratch {
+	char buf[GT_SCRATCH_SIZE];	/* the record being built */
+};
+
+_Static_assert(sizeof(struct gt_syserr_event) + GT_DATA_SIZE <= GT_SCRATCH_SIZE, "scratch");
+
+/* Path components, written back to front. */
+struct gt_walk {
+	char buf[2 * GT_PATH_MAX];
+	/* kept here, not on the stack, so the verifier sees one state per step */
+	__u32 pos;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gt_walk);
+} walk_buf SEC(".maps");
+
+/* Copy a record built in scratch to the ring buffer; count it lost if full. */
+static __always_inline void output(struct gt_scratch *s, __u32 size, __u32 lost_stat)
+{
+	size &= GT_SCRATCH_SIZE - 1;
+	((struct gt_hdr *)s->buf)->size = size;
+	if (bpf_ringbuf_output(&events, s->buf, size, 0)) {
+		stat_inc(GT_STAT_LOST);
+		stat_inc(lost_stat);
+	}
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gt_scratch);
+} scratch SEC(".maps");
+
+static __always_inline struct gt_scratch *get_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline void fill_hdr(struct gt_hdr *h, __u16 type, struct task_struct *t)
+{
+	h->type = type;
+	h->pid = BPF_CORE_READ(t, tgid);
+	h->tid = BPF_CORE_READ(t, pid);
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
+	h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	bpf_probe_read_kernel_str(h->comm, sizeof(h->comm), t->comm);
+}
+
+/* The subjective credentials: the ones the kernel checks accesses against. */
+static __always_inline void fill_creds(struct gt_creds *c, struct task_struct *t)
+{
+	const struct cred *cred = BPF_CORE_READ(t, cred);
+	struct group_info *gi = BPF_CORE_READ(cred, group_info);
+	__u32 n;
+
+	c->uid = BPF_CORE_READ(cred, uid.val);
+	c->gid = BPF_CORE_READ(cred, gid.val);
+	c->euid = BPF_CORE_READ(cred, euid.val);
+	c->egid = BPF_CORE_READ(cred, egid.val);
+	c->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	c->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	n = BPF_CORE_READ(gi, ngroups);
+	c->ngroups = n;
+	if (n > GT_NGROUPS)
+		n = GT_NGROUPS;
+	if (n)
+		bpf_probe_read_kernel(c->groups, (n * sizeof(__u32)) & (sizeof(c->groups) * 2 - 1),
+				      &gi->gid);
+}
+
+#define GT_WALK_DEPTH	128
+
+struct walk_ctx {
+	struct gt_walk *w;
+	struct dentry *d;
+	struct mount *mnt;
+};
+
+/* One step towards the root: prepend a component or cross a mount. */
+static long walk_step(__u32 i, struct walk_ctx *c)
+{
+	struct mount *mnt = c->mnt;
+	struct dentry *d = c->d, *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	__u32 len, pos;
+
+	if (d == root || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt || !up)
+			return 1;	/* the namespace's root */
+		c->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		c->mnt = up;
+		return 0;
+	}
+	len = BPF_CORE_READ(d, d_name.len) & 255;
+	pos = c->w->pos;
+	if (pos < len + 1)
+		return 1;	/* deeper than GT_PATH_MAX: keep the tail */
+	pos -= len;
+	bpf_probe_read_kernel(&c->w->buf[pos & (GT_PATH_MAX - 1)], len,
+			      BPF_CORE_READ(d, d_name.name));
+	pos -= 1;
+	c->w->buf[pos & (GT_PATH_MAX - 1)] = '/';
+	c->w->pos = pos;
+	c->d = parent;
+	return 0;
+}
+
+/*
+ * Absolute path of a (vfsmount, dentry) pair, as seen from the root of the
+ * mount namespace, without bpf_d_path (not allowed from tracepoints). The
+ * result is left at the end of walk_buf's first half; returns its length.
+ * Takes no pointer into the record so the verifier checks it only once.
+ */
+static __noinline __u32 walk_path(const struct path *path)
+{
+	__u32 zero = 0;
+	struct vfsmount *vmnt = BPF_CORE_READ(path, mnt);
+	struct walk_ctx c = {
+		.w = bpf_map_lookup_elem(&walk_buf, &zero),
+		.d = BPF_CORE_READ(path, dentry),
+		.mnt = container_of(vmnt, struct mount, mnt),
+	};
+
+	if (!c.d || !vmnt || !c.w)
+		return 0;
+	c.w->pos = GT_PATH_MAX;
+	bpf_loop(GT_WALK_DEPTH, walk_step, &c, 0);
+	if (c.w->pos >= GT_PATH_MAX) {
+		c.w->pos = GT_PATH_MAX - 1;
+		c.w->buf[GT_PATH_MAX - 1] = '/';
+	}
+	return GT_PATH_MAX - c.w->pos;
+}
+
+/* Write the path of `path` to dst (room for GT_PATH_MAX); returns its size with the NUL. */
+static __always_inline __u32 put_walked(const struct path *path, char *dst)
+{
+	__u32 zero = 0, len = walk_path(path);
+	struct gt_walk *w = bpf_map_lookup_elem(&walk_buf, &zero);
+
+	if (!len || !w)
+		return 0;
+	len &= GT_PATH_MAX - 1;
+	bpf_probe_read_kernel(dst, len, &w->buf[(GT_PATH_MAX - len) & (GT_PATH_MAX - 1)]);
+	dst[len] = '\0';
+	return len + 1;
+}
+
+/* The file behind descriptor fd of the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *t, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#endif /* GOTRACED_BPF_H */

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Process tracking: which processes belong to a Go toolchain tree.
+ * A tree starts at the exec of a Go toolchain binary (or, in --pid and run
+ * mode, at a root the daemon names); children inherit membership at fork;
+ * the entry goes away when the last thread exits.
+ */
+#include "gotraced.bpf.h"
+
+#define GT_FNAME_MAX	256
+
+enum go_exec { EXEC_OTHER, EXEC_GO, EXEC_TOOL, EXEC_TEST };
+
+struct gt_fname {
+	char s[GT_FNAME_MAX];
+	int len;		/* without NUL */
+	int slash[4];		/* last four '/' positions, newest first, -1 if none */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gt_fname);
+} fname_buf SEC(".maps");
+
+static __always_inline char at(struct gt_fname *f, int i)
+{
+	return f->s[i & (GT_FNAME_MAX - 1)];
+}
+
+/* Does the path segment after slash position `from` start with lit? */
+static __always_inline bool seg_starts(struct gt_fname *f, int from, const char *lit, int n)
+{
+	int i;
+
+	if (from < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (at(f, from + 1 + i) != lit[i])
+			return false;
+	return true;
+}
+
+/* Is the segment between slash positions from and to exactly lit? */
+static __always_inline bool seg_is(struct gt_fname *f, int from, int to, const char *lit, int n)
+{
+	return to - from - 1 == n && seg_starts(f, from, lit, n);
+}
+
+/*
+ * Recognise the binaries that start a Go tree from the name they were
+ * executed by: `go`, `gotip` and `go1.N.M` wrappers, the tools in a GOROOT's
+ * pkg/tool/<os_arch>/, and `*.test` binaries in a go-build work dir.
+ */
+struct slash_ctx {
+	struct gt_fname *f;
+};
+
+static long slash_step(__u32 i, struct slash_ctx *c)
+{
+	struct gt_fname *f = c->f;
+
+	if (i >= f->len)
+		return 1;
+	if (at(f, i) == '/') {
+		f->slash[3] = f->slash[2];
+		f->slash[2] = f->slash[1];
+		f->slash[1] = f->slash[0];
+		f->slash[0] = i;
+	}
+	return 0;
+}
+
+static __noinline int classify_exec(struct gt_fname *f)
+{
+	struct slash_ctx c = { .f = f };
+	int n = f->len, base;
+
+	f->slash[0] = f->slash[1] = f->slash[2] = f->slash[3] = -1;
+	bpf_loop(GT_FNAME_MAX, slash_step, &c, 0);
+	base = f->slash[0];
+	if (seg_is(f, base, n, "go", 2) || seg_is(f, base, n, "gotip", 5) ||
+	    seg_starts(f, base, "go1.", 4))
+		return EXEC_GO;
+	if (seg_is(f, f->slash[2], f->slash[1], "tool", 4) &&
+	    seg_is(f, f->slash[3], f->slash[2], "pkg", 3))
+		return EXEC_TOOL;
+	if (n > 5 && at(f, n - 5) == '.' && at(f, n - 4) == 't' && at(f, n - 3) == 'e' &&
+	    at(f, n - 2) == 's' && at(f, n - 1) == 't' &&
+	    seg_starts(f, f->slash[2], "go-build", 8))
+		return EXEC_TEST;
+	return EXEC_OTHER;
+}
+
+struct env_ctx {
+	struct gt_scratch *s;
+	__u64 p, end;
+	__u32 base;		/* offset of the env block in s->data */
+	__u32 used;
+	__u32 scanned, dropped;
+	bool skipping;		/* inside a string longer than GT_ENV_VAR_MAX */
+};
+
+/* Only these reach user space: the Go settings and what Go derives them from. */
+static __always_inline bool env_wanted(const char *v)
+{
+	switch (v[0]) {
+	case 'G':
+		return v[1] == 'O';
+	case 'C':
+		return v[1] == 'G' && v[2] == 'O' && v[3] == '_';
+	case 'T':
+		return v[1] == 'M' && v[2] == 'P' && v[3] == 'D' && v[4] == 'I' && v[5] == 'R' &&
+		       v[6] == '=';
+	case 'H':
+		return v[1] == 'O' && v[2] == 'M' && v[3] == 'E' && v[4] == '=';
+	case 'P':
+		return v[1] == 'W' && v[2] == 'D' && v[3] == '=';
+	case 'X':
+		return v[1] == 'D' && v[2] == 'G' && v[3] == '_' && v[4] == 'C';
+	}
+	return false;
+}
+
+static long env_step(__u32 i, struct env_ctx *c)
+{
+	struct gt_exec_event *e = (void *)c->s->buf;
+	__u32 off = (c->base + c->used) & (2 * GT_DATA_SLOT - 1);
+	char *dst = &e->data[off];
+	long n;
+
+	if (c->p >= c->end)
+		return 1;
+	n = bpf_probe_read_user_str(dst, GT_ENV_VAR_MAX, (void *)c->p);
+	if (n <= 0)
+		return 1;
+	if (c->skipping || n == GT_ENV_VAR_MAX) {
+		/* the string goes on: step over it in GT_ENV_VAR_MAX - 1 chunks */
+		c->skipping = n == GT_ENV_VAR_MAX;
+		c->p += n == GT_ENV_VAR_MAX ? n - 1 : n;
+		if (!c->skipping)
+			c->scanned++;
+		else if (env_wanted(dst))
+			c->dropped++;
+		return 0;
+	}
+	c->p += n;
+	c->scanned++;
+	if (!env_wanted(dst))
+		return 0;
+	if (c->used + n > GT_ENV_MAX) {
+		c->dropped++;
+		return 0;
+	}
+	c->used += n;
+	return 0;
+}
+
+static __always_inline void emit_exec(struct task_struct *t, struct linux_binprm *bprm,
+				      const struct gt_proc *p)
+{
+	struct gt_scratch *s = get_scratch();
+	struct gt_exec_event *e;
+	struct env_ctx ec = {};
+	struct mm_struct *mm;
+	__u64 a0, a1;
+	__u32 off, n;
+	struct file *file;
+
+	if (!s)
+		return;
+	e = (void *)s->buf;
+	fill_hdr(&e->hdr, GT_EV_EXEC, t);
+	fill_creds(&e->creds, t);
+	e->go_pid = p->go_pid;
+	e->flags = p->flags;
+
+	file = BPF_CORE_READ(bprm, file);
+	off = put_walked(&file->f_path, e->data);
+	e->exe_len = off;
+
+	mm = BPF_CORE_READ(t, mm);
+	a0 = BPF_CORE_READ(mm, arg_start);
+	a1 = BPF_CORE_READ(mm, arg_end);
+	n = a1 > a0 ? a1 - a0 : 0;
+	e->argv_truncated = n > GT_ARGV_MAX;
+	if (n > GT_ARGV_MAX)
+		n = GT_ARGV_MAX;
+	off &= GT_PATH_MAX * 2 - 1;
+	barrier_var(n);
+	if (bpf_probe_read_user(&e->data[off], n & (GT_ARGV_MAX * 2 - 1), (void *)a0))
+		n = 0;
+	e->argv_len = n;
+	off += n;
+
+	ec.s = s;
+	ec.p = BPF_CORE_READ(mm, env_start);
+	ec.end = BPF_CORE_READ(mm, env_end);
+	ec.base = off;
+	bpf_loop(4096, env_step, &ec, 0);
+	e->env_len = ec.used;
+	e->env_scanned = ec.scanned;
+	e->env_dropped = ec.dropped;
+	off += ec.used;
+
+	output(s, offsetof(struct gt_exec_event, data) + off, GT_STAT_LOST_EXEC);
+}
+
+static __always_inline void read_fname(struct gt_fname *f, struct linux_binprm *bprm)
+{
+	long n = bpf_probe_read_kernel_str(f->s, sizeof(f->s), BPF_CORE_READ(bprm, filename));
+
+	f->len = n > 0 ? n - 1 : 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(gt_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = t->tgid, zero = 0;
+	struct gt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	struct gt_proc np = {};
+	struct gt_fname *f;
+	int kind;
+
+	if (!p && targeted)
+		return 0;	/* outside the roots the daemon was given */
+	f = bpf_map_lookup_elem(&fname_buf, &zero);
+	if (!f)
+		return 0;
+	read_fname(f, bprm);
+	kind = classify_exec(f);
+
+	if (p) {
+		if (kind == EXEC_GO) {
+			/* a nested `go` is a go command of its own */
+			p->go_pid = tgid;
+			p->flags |= GT_PF_GO;
+		} else if (kind != EXEC_OTHER && !(p->flags & GT_PF_GO)) {
+			p->flags |= GT_PF_GO;
+		}
+		if (p->flags & GT_PF_GO)
+			emit_exec(t, bprm, p);
+		return 0;
+	}
+	if (kind == EXEC_OTHER)
+		return 0;
+	np.go_pid = kind == EXEC_GO ? tgid : 0;
+	np.flags = GT_PF_GO;
+	if (bpf_map_update_elem(&procs, &tgid, &np, BPF_ANY)) {
+		stat_inc(GT_STAT_PROCS_FULL);
+		return 0;
+	}
+	emit_exec(t, bprm, &np);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	struct gt_proc *p, np;
+	struct gt_fork_event *e;
+
+	if (ptgid == ctgid)
+		return 0;	/* a new thread: the process is tracked by tgid already */
+	p = bpf_map_lookup_elem(&procs, &ptgid);
+	if (!p)
+		return 0;
+	np = *p;
+	if (bpf_map_update_elem(&procs, &ctgid, &np, BPF_ANY)) {
+		stat_inc(GT_STAT_PROCS_FULL);
+		return 0;
+	}
+	if (!(np.flags & GT_PF_GO))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(GT_STAT_LOST);
+		return 0;
+	}
+	fill_hdr(&e->hdr, GT_EV_FORK, child);
+	e->hdr.size = sizeof(*e);
+	e->hdr.ppid = ptgid;
+	e->go_pid = np.go_pid;
+	e->flags = np.flags;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Fires once per thread; the process has ended when its last thread goes. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(gt_exit, struct task_struct *t)
+{
+	__u32 tgid = t->tgid;
+	struct gt_exit_event *e;
+	struct gt_proc *p;
+
+	if (BPF_CORE_READ(t, signal, live.counter) != 0)
+		return 0;
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	if (p->flags & GT_PF_GO) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e) {
+			fill_hdr(&e->hdr, GT_EV_EXIT, t);
+			e->hdr.size = sizeof(*e);
+			e->go_pid = p->go_pid;
+			e->exit_code = BPF_CORE_READ(t, exit_code);
+			bpf_ringbuf_submit(e, 0);
+		} else {
+			stat_inc(GT_STAT_LOST);
+			stat_inc(GT_STAT_LOST_EXIT);
+		}
+	}
+	bpf_map_delete_elem(&procs, &tgid);
+	return 0;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The ABI shared by the BPF programs and the daemon: event records sent
+ * through the ring buffer and the values of the maps user space fills.
+ * Fixed-width types only. Event type numbers are never renumbered.
+ */
+#ifndef GOTRACED_EVENTS_H
+#define GOTRACED_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define GT_PATH_MAX	4096	/* one path, NUL included */
+#define GT_ARGV_MAX	2048	/* argv block copied at exec */
+#define GT_ENV_MAX	4096	/* the Go-relevant variables kept from environ */
+#define GT_ENV_VAR_MAX	1024	/* one NAME=value considered */
+#define GT_COMM_LEN	16
+#define GT_NGROUPS	16	/* supplementary groups copied with the creds */
+
+enum gt_event_type {
+	GT_EV_EXEC	= 1,	/* a tracked task ran execve */
+	GT_EV_EXIT	= 2,	/* a tracked process ended */
+	GT_EV_SYSERR	= 3,	/* a tracked task's syscall failed */
+	GT_EV_FORK	= 4,	/* a tracked process forked a new process */
+};
+
+/* gt_proc.flags */
+#define GT_PF_SCOPE	(1u << 0)	/* descendant of a --pid / run-mode root */
+#define GT_PF_GO	(1u << 1)	/* inside a Go toolchain tree: its errors count */
+
+/* Per-process state in the kernel, keyed by tgid. */
+struct gt_proc {
+	__u32 go_pid;		/* tgid of the `go` command this belongs to, 0 if none */
+	__u32 flags;		/* GT_PF_* */
+};
+
+/* How the arguments of a syscall are read; one per syscall number. */
+enum gt_sc_kind {
+	GT_SC_NONE	= 0,	/* not traced */
+	GT_SC_PATH	= 1,	/* takes one or two paths */
+	GT_SC_FD	= 2,	/* acts on an fd: report the fd's path */
+	GT_SC_PROC	= 3,	/* creates a process or thread: EAGAIN matters */
+	GT_SC_NEWFD	= 4,	/* creates a file descriptor: EMFILE/ENFILE matter */
+	GT_SC_OTHER	= 5,	/* anything else (--all-errors) */
+};
+
+#define GT_ARG_NONE	0xff
+#define GT_AT_FDCWD	(-100)
+
+struct gt_syscall_desc {
+	__u8 kind;		/* enum gt_sc_kind */
+	__u8 path_arg;		/* argument index of the path, GT_ARG_NONE if none */
+	__u8 dfd_arg;		/* argument index of its dirfd, GT_ARG_NONE: relative to cwd */
+	__u8 path2_arg;		/* second path (rename, link, symlink) */
+	__u8 dfd2_arg;
+	__u8 fd_arg;		/* fd whose path to report (GT_SC_FD, mmap) */
+	__u8 pad[2];
+};
+
+#define GT_NR_SYSCALLS	512
+
+/* Every record starts with this header. */
+struct gt_hdr {
+	__u16 type;		/* enum gt_event_type */
+	__u16 size;		/* bytes of the whole record */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 ppid;		/* tgid of the real parent */
+	__u64 ts_ns;		/* bpf_ktime_get_boot_ns() */
+	__u64 start_ns;		/* process start (boot ns): pid + start is unique */
+	__u32 mntns;		/* mount namespace inode: whose mount table applies */
+	__u32 pad;
+	char comm[GT_COMM_LEN];
+};
+
+struct gt_creds {
+	__u32 uid, gid, euid, egid, fsuid, fsgid;
+	__u32 ngroups;		/* total supplementary groups; at most GT_NGROUPS copied */
+	__u32 groups[GT_NGROUPS];
+};
+
+/*
+ * Exec of a tracked process. data holds, back to back:
+ * exe path (NUL-terminated, absolute, from the file executed),
+ * argv block (argv_len bytes of NUL-separated strings),
+ * env block (env_len bytes: only the Go-relevant NAME=value strings).
+ */
+struct gt_exec_event {
+	struct gt_hdr hdr;
+	__u32 go_pid;
+	__u32 flags;		/* GT_PF_* of the process after this exec */
+	__u16 exe_len;		/* including NUL */
+	__u16 argv_len;
+	__u16 env_len;
+	__u16 argv_truncated;	/* 1 if argv was longer than GT_ARGV_MAX */
+	__u32 env_scanned;	/* environment strings looked at */
+	__u32 env_dropped;	/* Go-relevant strings that did not fit */
+	struct gt_creds creds;
+	__u32 pad;
+	char data[];
+};
+
+struct gt_fork_event {
+	struct gt_hdr hdr;	/* pid/comm of the new process */
+	__u32 go_pid;
+	__u32 flags;
+};
+
+/*
+ * End of a tracked process. exit_code is the wait status as the parent
+ * sees it: (status << 8) for exit(status), or the signal number in the
+ * low 7 bits (0x80 set when it dumped core).
+ */
+struct gt_exit_event {
+	struct gt_hdr hdr;
+	__u32 go_pid;
+	__u32 exit_code;
+};
+
+/*
+ * A failed syscall. data holds path (path_len bytes, NUL included), then
+ * the directory it is relative to (dir_len, 0 when path is absolute or
+ * absent), then the second path and its directory.
+ */
+struct gt_syserr_event {
+	struct gt_hdr hdr;
+	__u32 go_pid;
+	__s32 nr;		/* syscall number (orig_ax) */
+	__s64 ret;		/* negative errno */
+	__u64 args[6];
+	struct gt_creds creds;
+	__u16 path_len;
+	__u16 dir_len;
+	__u16 path2_len;
+	__u16 dir2_len;
+	__u16 fd_path;		/* 1 when path was resolved from an fd */
+	__u16 pad[5];
+	char data[];
+};
+
+/* Sizes the BPF and host compilers must agree on. */
+_Static_assert(sizeof(struct gt_hdr) == 56, "gt_hdr layout");
+_Static_assert(sizeof(struct gt_creds) == 92, "gt_creds layout");
+_Static_assert(sizeof(struct gt_syscall_desc) == 8, "gt_syscall_desc layout");
+_Static_assert(sizeof(struct gt_exec_event) == 176, "gt_exec_event layout");
+_Static_assert(sizeof(struct gt_syserr_event) == 232, "gt_syserr_event layout");
+
+/* Counters in the per-CPU "stats" array. */
+enum gt_stat {
+	GT_STAT_LOST = 0,	/* records the ring buffer had no room for */
+	GT_STAT_LOST_SYSERR,	/* of which failed-syscall records */
+	GT_STAT_LOST_EXEC,
+	GT_STAT_LOST_EXIT,
+	GT_STAT_PROCS_FULL,	/* processes not tracked: the table was full */
+	GT_STAT_SYSERR,		/* failed syscalls of Go trees sent */
+	GT_STAT_MAX,
+};
+
+#endif /* GOTRACED_EVENTS_H */

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "log.h"
+
+#ifndef GT_VERSION
+#define GT_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+"Usage: gotraced [OPTIONS]                 follow every Go build and test on the machine\n"
+"       gotraced [OPTIONS] --pid PID        follow PID and all its descendants\n"
+"       gotraced [OPTIONS] -- CMD [ARGS]    run CMD traced and exit with its status\n"
+"\n"
+"Explains why `go build`, `go test` and `go run` fail: permission denials,\n"
+"read-only and full file systems, noexec mounts, resource limits, kills.\n"
+"\n"
+"Options:\n"
+"  -p, --pid PID          follow PID and its descendants (repeatable)\n"
+"  -o, --output FILE      write events to FILE (appended) instead of stdout\n"
+"  -f, --format FMT       text or json (default: text on a terminal, else json)\n"
+"  -a, --all-errors       report every failed syscall of Go processes\n"
+"      --flush-ms MS      gather repeats of a finding for up to MS ms (default 1000)\n"
+"  -v, --verbose          debug messages on stderr\n"
+"  -h, --help             this help\n"
+"  -V, --version          print the version\n"
+"\n"
+"Exit status: 0 stopped normally; 2 bad usage or cannot trace;\n"
+"in run mode, CMD's status (128+N when killed by signal N).\n";
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int parse_argv(int argc, char **argv, struct gt_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "all-errors", no_argument, NULL, 'a' },
+		{ "flush-ms", required_argument, NULL, 'F' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	unsigned long v;
+	int c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->flush_ms = 1000;
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at the first non-option so CMD's own flags stay CMD's */
+	while ((c = getopt_long(argc, argv, "+p:o:f:avhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_uint(optarg, INT_MAX, &v) || v == 0) {
+				gt_err("--pid: '%s' is not a process id", optarg);
+				return -1;
+			}
+			if (cfg->npids == GT_MAX_PIDS) {
+				gt_err("--pid: at most %d processes", GT_MAX_PIDS);
+				return -1;
+			}
+			cfg->pids[cfg->npids++] = v;
+			break;
+		case 'o':
+			cfg->output = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text")) {
+				cfg->format = GT_FMT_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				cfg->format = GT_FMT_JSON;
+			} else {
+				gt_err("--format: '%s' is not text or json", optarg);
+				return -1;
+			}
+			break;
+		case 'a':
+			cfg->all_errors = true;
+			break;
+		case 'F':
+			if (parse_uint(optarg, 3600 * 1000, &v)) {
+				gt_err("--flush-ms: '%s' is not a number of milliseconds", optarg);
+				return -1;
+			}
+			cfg->flush_ms = v;
+			break;
+		case 'v':
+			cfg->verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case 'V':
+			printf("gotraced %s\n", GT_VERSION);
+			return 1;
+		case '?':
+			if (optopt)
+				gt_err("option -%c: unknown or missing its value (see --help)", optopt);
+			else
+				gt_err("option '%s' is unknown or misses its value (see --help)",
+				       argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		/* a command only after "--", so a stray word is not run by mistake */
+		if (optind == 1 || strcmp(argv[optind - 1], "--")) {
+			gt_err("unexpected argument '%s' (to run a command: gotraced -- CMD)",
+			       argv[optind]);
+			return -1;
+		}
+		cfg->cmd = &argv[optind];
+	}
+	if (cfg->cmd && cfg->npids) {
+		gt_err("--pid and a command to run cannot be combined");
+		return -1;
+	}
+	return 0;
+}

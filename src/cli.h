@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef GT_CLI_H
+#define GT_CLI_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum gt_format { GT_FMT_AUTO, GT_FMT_TEXT, GT_FMT_JSON };
+
+#define GT_MAX_PIDS 64
+
+struct gt_config {
+	pid_t pids[GT_MAX_PIDS];	/* --pid: roots to follow with their descendants */
+	int npids;
+	char **cmd;			/* run mode: the command after `--` */
+	const char *output;		/* --output FILE, NULL for stdout */
+	enum gt_format format;
+	bool all_errors;
+	bool verbose;
+	unsigned flush_ms;		/* how long a finding may gather repeats */
+};
+
+/* Returns 0 to run, 1 when it printed help or version (exit 0), -1 on bad usage (exit 2). */
+int parse_argv(int argc, char **argv, struct gt_config *cfg);
+
+#endif

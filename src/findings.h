@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Findings: one failed call (or kill) with what it means. Repeats of the
+ * same cause on the same directory within one go command gather into one
+ * finding with a count, emitted when the go command ends or the finding
+ * has waited flush_ms.
+ */
+#ifndef GT_FINDINGS_H
+#define GT_FINDINGS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <gotraced/events.h>
+#include "classify.h"
+#include "decode.h"
+
+struct gt_finding {
+	__u64 ts_ns, last_ns;		/* boot-time ns of the first and last repeat */
+	pid_t pid, ppid, tid;
+	pid_t go_pid;
+	char comm[GT_COMM_LEN];
+	char *exe;
+	enum gt_role role;
+	struct gt_argv go_argv;
+	char syscall[32];		/* "" for a kill */
+	int err;			/* positive errno, 0 for a kill */
+	int signal;			/* terminating signal for a kill */
+	char *path;
+	enum gt_go_dir go_dir;
+	char *go_dir_path;		/* the directory go_dir stands for here */
+	enum gt_cause cause;
+	struct gt_creds creds;
+	struct gt_mount_facts mount;
+	char *explanation, *fix;
+	char *key;			/* what repeats share */
+	unsigned long count;
+	struct gt_finding *next;
+};
+
+typedef void (*gt_finding_fn)(struct gt_finding *f, void *ctx);
+
+void gt_findings_init(unsigned flush_ms, gt_finding_fn emit, void *ctx);
+/* Takes ownership of f: either queued, or merged into a pending one and freed. */
+void gt_findings_add(struct gt_finding *f);
+/* Emit pending findings: of go command go_pid (-1: all) or those older than flush_ms. */
+void gt_findings_flush(pid_t go_pid, __u64 now_ns, bool all);
+unsigned gt_findings_pending(void);
+void gt_finding_free(struct gt_finding *f);
+
+#endif

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "diagnose.h"
+#include "handlers.h"
+#include "log.h"
+#include "mounts.h"
+#include "proctab.h"
+#include "syscalls.h"
+
+static void emit_finding(struct gt_finding *f, void *ctx)
+{
+	struct gt_state *st = ctx;
+	struct gt_procinfo *go = f->go_pid ? gt_proc_get(f->go_pid) : NULL;
+
+	gt_render_finding(&st->sink, f);
+	st->findings++;
+	st->errors += f->count;
+	st->by_cause[f->cause]++;
+	if (go) {
+		go->findings++;
+		go->errors += f->count;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (st->first[i])
+			continue;
+		asprintf(&st->first[i], "%s: %s", gt_cause_name(f->cause),
+			 f->explanation ? f->explanation : "");
+		break;
+	}
+}
+
+void gt_handlers_init(struct gt_state *st, unsigned flush_ms)
+{
+	gt_findings_init(flush_ms, emit_finding, st);
+}
+
+void gt_handlers_fini(struct gt_state *st)
+{
+	gt_findings_flush(-1, 0, true);
+	for (int i = 0; i < 3; i++)
+		free(st->first[i]);
+	gt_proc_free_all();
+	gt_mounts_free();
+}
+
+/* NUL-terminated copy of a length-delimited string from a record. */
+static char *take(const char *p, size_t len)
+{
+	return len ? strndup(p, len) : NULL;
+}
+
+static void on_exec(const struct gt_exec_event *e, size_t size)
+{
+	const char *d = e->data;
+	size_t need = sizeof(*e) + e->exe_len + e->argv_len + e->env_len;
+	struct gt_procinfo *p;
+
+	if (need > size)
+		return;
+	p = gt_proc_new(e->hdr.pid);
+	if (!p)
+		return;
+	p->ppid = e->hdr.ppid;
+	p->start_ns = e->hdr.start_ns;
+	p->go_pid = e->go_pid;
+	p->mntns = e->hdr.mntns;
+	memcpy(p->comm, e->hdr.comm, sizeof(p->comm));
+	p->comm[GT_COMM_LEN - 1] = '\0';
+	p->exe = take(d, e->exe_len);
+	gt_argv_parse(&p->argv, d + e->exe_len, e->argv_len);
+	gt_goenv_parse(&p->env, d + e->exe_len + e->argv_len, e->env_len);
+	p->role = gt_role_of(p->exe, p->argv.argc ? p->argv.argv[0] : NULL);
+	/* a go command's namespace: remember its mounts while they can be read */
+	if (p->pid == p->go_pid)
+		gt_mounts_note(p->mntns, p->pid);
+	gt_debug("exec %d %s role %s go %d", p->pid, p->exe ?: "?", gt_role_name(p->role),
+		 p->go_pid);
+}
+
+static void on_fork(const struct gt_fork_event *e)
+{
+	struct gt_procinfo *parent = gt_proc_get(e->hdr.ppid), *c = gt_proc_new(e->hdr.pid);
+
+	if (!c)
+		return;
+	if (parent)
+		gt_proc_inherit(c, parent);
+	memcpy(c->comm, e->hdr.comm, sizeof(c->comm));
+	c->comm[GT_COMM_LEN - 1] = '\0';
+	c->ppid = e->hdr.ppid;
+	c->start_ns = e->hdr.start_ns;
+	c->go_pid = e->go_pid;
+	c->mntns = e->hdr.mntns;
+}
+
+/* What a finding has from the process, before the call's own facts. */
+static struct gt_finding *finding_for(const struct gt_hdr *h, pid_t go_pid,
+				      const struct gt_procinfo *p)
+{
+	struct gt_finding *f = calloc(1, sizeof(*f));
+	struct gt_procinfo *go = go_pid ? gt_proc_get(go_pid) : NULL;
+
+	if (!f)
+		return NULL;
+	f->ts_ns = h->ts_ns;
+	f->pid = h->pid;
+	f->tid = h->tid;
+	f->ppid = h->ppid;
+	f->go_pid = go_pid;
+	memcpy(f->comm, h->comm, sizeof(f->comm));
+	f->comm[GT_COMM_LEN - 1] = '\0';
+	if (p) {
+		f->exe = p->exe ? strdup(p->exe) : NULL;
+		f->role = p->role;
+	}
+	if (go)
+		gt_argv_copy(&f->go_argv, &go->argv);
+	return f;
+}
+
+/* Which Go directory the path is, and that directory's path, from p's environment. */
+static void place(struct gt_finding *f, const struct gt_procinfo *p)
+{
+	struct gt_godirs g;
+
+	if (!p || !f->path)
+		return;
+	gt_godirs_compute(&g, &p->env, p->exe, NULL);
+	f->go_dir = gt_go_dir_of(&g, f->path);
+	if (f->go_dir != GD_NONE && g.dir[f->go_dir])
+		f->go_dir_path = strdup(g.dir[f->go_dir]);
+	gt_godirs_free(&g);
+}
+
+static void make_key(struct gt_finding *f)
+{
+	const char *where = f->go_dir_path;
+	char *dir = NULL;
+
+	if (!where && f->path) {
+		char *s;
+
+		dir = strdup(f->path);
+		s = dir ? strrchr(dir, '/') : NULL;
+		if (s && s != dir)
+			*s = '\0';
+		where = dir;
+	}
+	asprintf(&f->key, "%d|%d|%d|%s", f->cause, f->err, f->signal, where ? where : "");
+	free(dir);
+}
+
+static void on_syserr(const struct gt_syserr_event *e, size_t size)
+{
+	const char *d = e->data;
+	size_t need = sizeof(*e) + e->path_len + e->dir_len + e->path2_len + e->dir2_len;
+	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	struct gt_finding *f;
+	char *path = NULL, *dir = NULL;
+
+	if (need > size)
+		return;
+	f = finding_for(&e->hdr, e->go_pid, p);
+	if (!f)
+		return;
+	gt_syscall_name(e->nr, f->syscall, sizeof(f->syscall));
+	f->err = -e->ret;
+	f->creds = e->creds;
+	/* the second path is what rename/link/symlink create: it is the one refused */
+	if (e->path2_len) {
+		path = take(d + e->path_len + e->dir_len, e->path2_len);
+		dir = take(d + e->path_len + e->dir_len + e->path2_len, e->dir2_len);
+	} else {
+		path = take(d, e->path_len);
+		dir = take(d + e->path_len, e->dir_len);
+	}
+	if (path)
+		f->path = gt_path_join(dir, path);
+	free(path);
+	free(dir);
+
+	place(f, p);
+	gt_mounts_lookup(e->hdr.mntns, e->hdr.pid, f->path, &f->mount);
+	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind(e->nr), &f->mount);
+	gt_diagnose(f);
+	make_key(f);
+	gt_findings_add(f);
+}
+
+static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
+{
+	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	int sig = e->exit_code & 0x7f;
+
+	if (sig) {
+		struct gt_finding *f = finding_for(&e->hdr, e->go_pid, p);
+
+		if (f) {
+			f->signal = sig;
+			f->cause = GC_KILLED;
+			gt_diagnose(f);
+			make_key(f);
+			gt_findings_add(f);
+		}
+	}
+	if (p && p->pid == (pid_t)e->go_pid) {
+		struct gt_exit_info x = {
+			.ts_ns = e->hdr.ts_ns, .pid = p->pid, .go_pid = e->go_pid,
+			.go_argv = &p->argv, .exit_code = sig ? -1 : (int)((e->exit_code >> 8) & 0xff),
+			.signal = sig,
+		};
+
+		gt_findings_flush(p->pid, 0, false);
+		x.findings = p->findings;
+		x.errors = p->errors;
+		gt_render_exit(&st->sink, &x);
+	}
+	if (p)
+		gt_proc_del(p);
+}
+
+int gt_handle_record(void *ctx, void *data, size_t size)
+{
+	const struct gt_hdr *h = data;
+	struct gt_state *st = ctx;
+
+	if (size < sizeof(*h) || h->size > size) {
+		st->bad_records++;
+		return 0;
+	}
+	switch (h->type) {
+	case GT_EV_EXEC:
+		if (size >= sizeof(struct gt_exec_event))
+			on_exec(data, size);
+		break;
+	case GT_EV_FORK:
+		if (size >= sizeof(struct gt_fork_event))
+			on_fork(data);
+		break;
+	case GT_EV_SYSERR:
+		if (size >= sizeof(struct gt_syserr_event))
+			on_syserr(data, size);
+		break;
+	case GT_EV_EXIT:
+		if (size >= sizeof(struct gt_exit_event))
+			on_exit_event(data, st);
+		break;
+	default:
+		st->bad_records++;
+	}
+	return 0;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <libmount/libmount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "decode.h"
+#include "mounts.h"
+
+#define GT_MNTNS_CACHE 32
+
+static struct {
+	unsigned mntns;
+	struct libmnt_table *tb;
+} cache[GT_MNTNS_CACHE];
+static int cache_next;
+
+static struct libmnt_table *read_table(const char *file)
+{
+	struct libmnt_table *tb = mnt_new_table();
+
+	if (!tb)
+		return NULL;
+	if (mnt_table_parse_file(tb, file)) {
+		mnt_unref_table(tb);
+		return NULL;
+	}
+	return tb;
+}
+
+static struct libmnt_table **slot(unsigned mntns, bool create)
+{
+	int i;
+
+	for (i = 0; i < GT_MNTNS_CACHE; i++)
+		if (cache[i].tb && cache[i].mntns == mntns)
+			return &cache[i].tb;
+	if (!create)
+		return NULL;
+	i = cache_next++ % GT_MNTNS_CACHE;
+	mnt_unref_table(cache[i].tb);
+	cache[i].tb = NULL;
+	cache[i].mntns = mntns;
+	return &cache[i].tb;
+}
+
+void gt_mounts_note(unsigned mntns, pid_t pid)
+{
+	char file[64];
+	struct libmnt_table *tb, **s;
+
+	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
+	tb = read_table(file);
+	if (!tb)
+		return;	/* gone already: keep what we had */
+	s = slot(mntns, true);
+	mnt_unref_table(*s);
+	*s = tb;
+}
+
+/* The mount holding path: the longest mount point above it, the last mounted on ties. */
+static void facts_from(struct libmnt_table *tb, const char *path, struct gt_mount_facts *m)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs, *best = NULL;
+	size_t best_len = 0;
+
+	while (it && mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *t = mnt_fs_get_target(fs);
+		size_t n = t ? strlen(t) : 0;
+
+		if (t && gt_path_under(path, t) && n >= best_len) {
+			best = fs;
+			best_len = n;
+		}
+	}
+	mnt_free_iter(it);
+	if (!best)
+		return;
+	m->known = true;
+	snprintf(m->target, sizeof(m->target), "%s", mnt_fs_get_target(best));
+	snprintf(m->fstype, sizeof(m->fstype), "%s", mnt_fs_get_fstype(best) ?: "");
+	m->noexec = mnt_fs_match_options(best, "noexec") == 1;
+	m->read_only = mnt_fs_match_options(best, "ro") == 1;
+}
+
+int gt_mounts_lookup_file(const char *mountinfo, const char *path, struct gt_mount_facts *m)
+{
+	struct libmnt_table *tb = read_table(mountinfo);
+
+	memset(m, 0, sizeof(*m));
+	if (!tb)
+		return -1;
+	facts_from(tb, path, m);
+	mnt_unref_table(tb);
+	return m->known ? 0 : -1;
+}
+
+void gt_mounts_lookup(unsigned mntns, pid_t pid, const char *path, struct gt_mount_facts *m)
+{
+	struct libmnt_table **s;
+	struct stat st;
+
+	memset(m, 0, sizeof(*m));
+	if (!path || path[0] != '/')
+		return;
+	/* a live process shows the mounts as they are now */
+	if (pid > 0)
+		gt_mounts_note(mntns, pid);
+	s = slot(mntns, false);
+	if (!s && stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == mntns) {
+		gt_mounts_note(mntns, getpid());
+		s = slot(mntns, false);
+	}
+	if (s && *s)
+		facts_from(*s, path, m);
+}
+
+void gt_mounts_free(void)
+{
+	for (int i = 0; i < GT_MNTNS_CACHE; i++) {
+		mnt_unref_table(cache[i].tb);
+		cache[i].tb = NULL;
+	}
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Mount facts of a path in a given mount namespace, from libmount. Tables
+ * are cached per namespace so a process that already exited can still be
+ * judged against the mounts its namespace had.
+ */
+#ifndef GT_MOUNTS_H
+#define GT_MOUNTS_H
+
+#include <sys/types.h>
+#include "classify.h"
+
+/* Read (or re-read) the mount table of pid's namespace mntns. */
+void gt_mounts_note(unsigned mntns, pid_t pid);
+
+/* Fill m for path as seen in namespace mntns; pid is a process there (or 0). */
+void gt_mounts_lookup(unsigned mntns, pid_t pid, const char *path, struct gt_mount_facts *m);
+
+/* Mount facts from one mountinfo file (for tests and the cache). */
+int gt_mounts_lookup_file(const char *mountinfo, const char *path, struct gt_mount_facts *m);
+
+void gt_mounts_free(void);
+
+#endif

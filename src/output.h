@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Writing events: JSON lines or one readable text line each. Strings from
+ * the traced programs (paths, argv, comm) are hostile input: JSON escapes
+ * every control character and replaces invalid UTF-8 with U+FFFD; text
+ * shows them as C escapes, so no raw control byte reaches a terminal.
+ */
+#ifndef GT_OUTPUT_H
+#define GT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* A JSON object being written to a memory buffer, then emitted as one line. */
+struct gt_json {
+	FILE *f;
+	char *buf;
+	size_t len;
+	bool first;
+};
+
+int gt_json_begin(struct gt_json *j);
+void gt_json_str(struct gt_json *j, const char *key, const char *val);	/* NULL -> null */
+void gt_json_int(struct gt_json *j, const char *key, long long val);
+void gt_json_null(struct gt_json *j, const char *key);
+void gt_json_strv(struct gt_json *j, const char *key, char *const *v, int n);
+/* Ends the object; the caller owns and frees the returned line (with '\n'). */
+char *gt_json_end(struct gt_json *j, size_t *len);
+
+/* Write s as a JSON string literal. */
+void gt_json_escape(FILE *f, const char *s);
+/* Write s for a terminal: printable UTF-8 as is, everything else as \n, \x1b... */
+void gt_text_escape(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdlib.h>
+#include <string.h>
+#include "proctab.h"
+
+static struct gt_procinfo *table;
+
+struct gt_procinfo *gt_proc_get(pid_t pid)
+{
+	struct gt_procinfo *p;
+
+	HASH_FIND_INT(table, &pid, p);
+	return p;
+}
+
+struct gt_procinfo *gt_proc_new(pid_t pid)
+{
+	struct gt_procinfo *p = gt_proc_get(pid);
+
+	if (p)
+		gt_proc_del(p);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	HASH_ADD_INT(table, pid, p);
+	return p;
+}
+
+void gt_proc_inherit(struct gt_procinfo *c, const struct gt_procinfo *p)
+{
+	memcpy(c->comm, p->comm, sizeof(c->comm));
+	c->exe = p->exe ? strdup(p->exe) : NULL;
+	gt_argv_copy(&c->argv, &p->argv);
+	gt_goenv_copy(&c->env, &p->env);
+	c->role = p->role;
+	c->mntns = p->mntns;
+}
+
+void gt_proc_del(struct gt_procinfo *p)
+{
+	HASH_DEL(table, p);
+	free(p->exe);
+	gt_argv_free(&p->argv);
+	gt_goenv_free(&p->env);
+	free(p);
+}
+
+unsigned gt_proc_count(void)
+{
+	return HASH_COUNT(table);
+}
+
+void gt_proc_free_all(void)
+{
+	struct gt_procinfo *p, *tmp;
+
+	HASH_ITER(hh, table, p, tmp)
+		gt_proc_del(p);
+}

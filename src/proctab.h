@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* What user space knows of each traced process, filled from exec and fork events. */
+#ifndef GT_PROCTAB_H
+#define GT_PROCTAB_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <uthash.h>
+#include <gotraced/events.h>
+#include "classify.h"
+#include "decode.h"
+
+struct gt_procinfo {
+	pid_t pid, ppid;
+	__u64 start_ns;		/* with pid, tells a reused pid apart */
+	pid_t go_pid;		/* the go command it belongs to, 0 if none */
+	unsigned mntns;
+	char comm[GT_COMM_LEN];
+	char *exe;
+	struct gt_argv argv;
+	struct gt_goenv env;
+	enum gt_role role;
+	/* for a go command (pid == go_pid): what it produced */
+	unsigned findings;	/* finding records emitted */
+	unsigned long errors;	/* failed calls behind them */
+	UT_hash_handle hh;
+};
+
+struct gt_procinfo *gt_proc_get(pid_t pid);
+/* A fresh entry for pid, replacing any older one. */
+struct gt_procinfo *gt_proc_new(pid_t pid);
+/* Give child what its parent had (fork without exec keeps image and environment). */
+void gt_proc_inherit(struct gt_procinfo *child, const struct gt_procinfo *parent);
+void gt_proc_del(struct gt_procinfo *p);
+unsigned gt_proc_count(void);
+void gt_proc_free_all(void);
+
+#endif

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "output.h"
+#include "render.h"
+
+int gt_sink_open(struct gt_sink *s, const char *path, int format_text)
+{
+	struct timespec rt, bt;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = STDOUT_FILENO;
+	if (path) {
+		s->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+		if (s->fd < 0) {
+			gt_err("cannot write events to %s: %s", path, strerror(errno));
+			return -errno;
+		}
+	}
+	s->text = format_text < 0 ? isatty(s->fd) : format_text;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	s->boot_to_real_ns = (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+	return 0;
+}
+
+void gt_sink_close(struct gt_sink *s)
+{
+	if (s->fd > STDERR_FILENO)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static void sink_write(struct gt_sink *s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(s->fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!s->failed)
+				gt_err("writing events failed: %s; tracing goes on, lines are "
+				       "counted as dropped", strerror(errno));
+			s->failed = true;
+			s->dropped++;
+			return;
+		}
+		buf += n;
+		len -= n;
+	}
+	if (s->failed) {
+		gt_info("writing events works again after %lu dropped lines", s->dropped);
+		s->failed = false;
+	}
+}
+
+static void fmt_time(const struct gt_sink *s, __u64 ts_ns, char *buf, size_t size, bool date)
+{
+	long long ns = (long long)ts_ns + s->boot_to_real_ns;
+	time_t sec = ns / 1000000000LL;
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, size, date ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), size - strlen(buf), ".%03lldZ", (ns / 1000000) % 1000);
+}
+
+static void emit_json(struct gt_sink *s, struct gt_json *j)
+{
+	size_t len;
+	char *line = gt_json_end(j, &len);
+
+	if (line)
+		sink_write(s, line, len);
+	free(line);
+}
+
+static void json_finding(struct gt_sink *s, const struct gt_finding *f)
+{
+	struct gt_json j;
+	char t[64];
+
+	if (gt_json_begin(&j))
+		return;
+	fmt_time(s, f->ts_ns, t, sizeof(t), true);
+	gt_json_str(&j, "type", "finding");
+	gt_json_str(&j, "time", t);
+	gt_json_int(&j, "pid", f->pid);
+	gt_json_int(&j, "ppid", f->ppid);
+	gt_json_int(&j, "tid", f->tid);
+	gt_json_str(&j, "comm", f->comm);
+	gt_json_str(&j, "exe", f->exe);
+	gt_json_str(&j, "role", gt_role_name(f->role));
+	if (f->go_pid)
+		gt_json_int(&j, "go_pid", f->go_pid);
+	else
+		gt_json_null(&j, "go_pid");
+	gt_json_strv(&j, "go_argv", f->go_argv.argv, f->go_argv.argc);
+	gt_json_str(&j, "syscall", f->syscall[0] ? f->syscall : NULL);
+	gt_json_str(&j, "errno", f->err ? gt_errno_name(f->err) : NULL);
+	gt_json_str(&j, "signal", f->signal ? gt_signal_name(f->signal) : NULL);
+	gt_json_str(&j, "path", f->path);
+	gt_json_str(&j, "cause", gt_cause_name(f->cause));
+	gt_json_str(&j, "go_dir", gt_go_dir_name(f->go_dir));
+	gt_json_str(&j, "go_dir_path", f->go_dir_path);
+	gt_json_str(&j, "explanation", f->explanation);
+	gt_json_str(&j, "fix", f->fix);
+	gt_json_int(&j, "count", f->count);
+	gt_json_int(&j, "uid", f->creds.uid);
+	gt_json_int(&j, "fsuid", f->creds.fsuid);
+	gt_json_int(&j, "fsgid", f->creds.fsgid);
+	if (f->mount.known) {
+		gt_json_str(&j, "mount_point", f->mount.target);
+		gt_json_str(&j, "fs_type", f->mount.fstype);
+	}
+	emit_json(s, &j);
+}
+
+static void text_finding(struct gt_sink *s, const struct gt_finding *f)
+{
+	char *buf = NULL, t[64];
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	fmt_time(s, f->ts_ns, t, sizeof(t), false);
+	fprintf(m, "%s %s ", t, gt_cause_name(f->cause));
+	gt_text_escape(m, f->path ? f->path : "-");
+	if (f->go_dir != GD_NONE)
+		fprintf(m, " [%s]", gt_go_dir_name(f->go_dir));
+	fputs(" | ", m);
+	gt_text_escape(m, f->comm);
+	fprintf(m, "[%d] %s", f->pid, f->syscall[0] ? f->syscall : "");
+	if (f->err)
+		fprintf(m, " %s", gt_errno_name(f->err) ?: "?");
+	if (f->count > 1)
+		fprintf(m, " x%lu", f->count);
+	if (f->go_argv.argc) {
+		fputs(" in `", m);
+		for (int i = 0; i < f->go_argv.argc; i++) {
+			if (i)
+				fputc(' ', m);
+			gt_text_escape(m, f->go_argv.argv[i]);
+		}
+		fputc('`', m);
+	}
+	fputs(" | ", m);
+	gt_text_escape(m, f->explanation ? f->explanation : "");
+	fputs(" | fix: ", m);
+	gt_text_escape(m, f->fix ? f->fix : "");
+	fputc('\n', m);
+	if (fclose(m) == 0)
+		sink_write(s, buf, len);
+	free(buf);
+}
+
+void gt_render_finding(struct gt_sink *s, const struct gt_finding *f)
+{
+	if (s->text)
+		text_finding(s, f);
+	else
+		json_finding(s, f);
+}
+
+void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
+{
+	struct gt_json j;
+	char t[64];
+
+	if (s->text) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (!m)
+			return;
+		fmt_time(s, e->ts_ns, t, sizeof(t), false);
+		fprintf(m, "%s exit go[%d] `", t, e->pid);
+		for (int i = 0; e->go_argv && i < e->go_argv->argc; i++) {
+			if (i)
+				fputc(' ', m);
+			gt_text_escape(m, e->go_argv->argv[i]);
+		}
+		if (e->signal)
+			fprintf(m, "` killed by %s", gt_signal_name(e->signal) ?: "signal");
+		else
+			fprintf(m, "` exited %d", e->exit_code);
+		fprintf(m, ", %u finding%s\n", e->findings, e->findings == 1 ? "" : "s");
+		if (fclose(m) == 0)
+			sink_write(s, buf, len);
+		free(buf);
+		return;
+	}
+	if (gt_json_begin(&j))
+		return;
+	fmt_time(s, e->ts_ns, t, sizeof(t), true);
+	gt_json_str(&j, "type", "exit");
+	gt_json_str(&j, "time", t);
+	gt_json_int(&j, "pid", e->pid);
+	gt_json_int(&j, "go_pid", e->go_pid);
+	gt_json_strv(&j, "go_argv", e->go_argv ? e->go_argv->argv : NULL,
+		     e->go_argv ? e->go_argv->argc : 0);
+	if (e->signal) {
+		gt_json_null(&j, "exit_code");
+		gt_json_str(&j, "signal", gt_signal_name(e->signal));
+	} else {
+		gt_json_int(&j, "exit_code", e->exit_code);
+		gt_json_null(&j, "signal");
+	}
+	gt_json_int(&j, "findings", e->findings);
+	gt_json_int(&j, "errors", e->errors);
+	emit_json(s, &j);
+}
+
+void gt_render_lost(struct gt_sink *s, __u64 ts_ns, unsigned long long count, const char *what)
+{
+	struct gt_json j;
+	char t[64];
+
+	fmt_time(s, ts_ns, t, sizeof(t), !s->text);
+	if (s->text) {
+		char line[160];
+		int n = snprintf(line, sizeof(line), "%s lost %llu %s\n", t, count, what);
+
+		sink_write(s, line, n);
+		return;
+	}
+	if (gt_json_begin(&j))
+		return;
+	gt_json_str(&j, "type", "lost");
+	gt_json_str(&j, "time", t);
+	gt_json_int(&j, "count", count);
+	gt_json_str(&j, "what", what);
+	emit_json(s, &j);
+}

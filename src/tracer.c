@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "handlers.h"
+#include "loader.h"
+#include "log.h"
+#include "procscan.h"
+#include "tracer.h"
+
+static volatile sig_atomic_t stop_sig, child_done;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		child_done = 1;
+	else
+		stop_sig = sig;
+}
+
+static void set_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static __u64 boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Fork CMD held at a pipe until the kernel side tracks it; returns its pid. */
+static pid_t spawn_held(char **cmd, int *release_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);	/* gotraced failed to start: do not run untraced */
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "gotraced: cannot run %s: %s\n", cmd[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	*release_fd = p[1];
+	return pid;
+}
+
+/* Report newly lost records; returns the running total. */
+static __u64 check_lost(struct gt_bpf *b, struct gt_state *st, __u64 seen)
+{
+	__u64 s[GT_STAT_MAX];
+
+	if (gt_bpf_stats(b, s) || s[GT_STAT_LOST] == seen)
+		return seen;
+	gt_render_lost(&st->sink, boot_ns(), s[GT_STAT_LOST] - seen,
+		       "events (ring buffer full)");
+	gt_warn("%llu events lost: the ring buffer was full", s[GT_STAT_LOST] - seen);
+	return s[GT_STAT_LOST];
+}
+
+static void summary(const struct gt_config *cfg, const struct gt_state *st, int status)
+{
+	fprintf(stderr, "gotraced: %s %s", cfg->cmd[0],
+		status >= 128 ? "was killed by a signal" : "exited");
+	fprintf(stderr, " with status %d; %lu finding%s (%lu failed call%s)", status,
+		st->findings, st->findings == 1 ? "" : "s", st->errors, st->errors == 1 ? "" : "s");
+	for (int i = 0; i < 3 && st->first[i]; i++)
+		fprintf(stderr, "%s %s", i ? ";" : ":", st->first[i]);
+	fputs(st->findings ? ".\n" : ".\n", stderr);
+}
+
+static int check_pids(const struct gt_config *cfg)
+{
+	for (int i = 0; i < cfg->npids; i++) {
+		if (kill(cfg->pids[i], 0) && errno == ESRCH) {
+			gt_err("--pid %d: no such process", cfg->pids[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int gt_trace(const struct gt_config *cfg)
+{
+	struct gt_bpf_opts o = { .targeted = cfg->npids || cfg->cmd, .all_errors = cfg->all_errors };
+	struct gt_bpf b = {};
+	struct gt_state st = {};
+	struct ring_buffer *rb = NULL;
+	int ret = 2, release = -1, status = 0, err;
+	pid_t child = 0;
+	__u64 lost = 0;
+
+	if (check_pids(cfg))
+		return 2;
+	if (gt_sink_open(&st.sink, cfg->output,
+			 cfg->format == GT_FMT_AUTO ? -1 : cfg->format == GT_FMT_TEXT))
+		return 2;
+	set_handlers();
+	gt_handlers_init(&st, cfg->flush_ms);
+
+	if (gt_bpf_start(&b, &o))
+		goto cleanup;
+	rb = ring_buffer__new(b.events_fd, gt_handle_record, &st, NULL);
+	if (!rb) {
+		gt_err("cannot read the ring buffer: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (cfg->cmd) {
+		child = spawn_held(cfg->cmd, &release);
+		if (child < 0 || gt_bpf_track(&b, child, 0, GT_PF_SCOPE)) {
+			gt_err("cannot start %s: %s", cfg->cmd[0], strerror(errno));
+			goto cleanup;
+		}
+	} else {
+		/* roots first, so a fork during the scan is caught by the kernel side */
+		for (int i = 0; i < cfg->npids; i++)
+			gt_bpf_track(&b, cfg->pids[i], 0, GT_PF_SCOPE);
+		gt_procscan(&b, cfg->pids, cfg->npids);
+	}
+	gt_info("ready: tracing %s",
+		cfg->cmd ? cfg->cmd[0] : cfg->npids ? "the given processes" : "every Go command");
+	if (release >= 0) {
+		if (write(release, "g", 1) != 1)
+			gt_warn("could not release %s", cfg->cmd[0]);
+		close(release);
+		release = -1;
+	}
+
+	while (!stop_sig) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			gt_err("reading events: %s", strerror(-err));
+			goto cleanup;
+		}
+		gt_findings_flush(0, boot_ns(), false);
+		lost = check_lost(&b, &st, lost);
+		if (child && child_done) {
+			child_done = 0;
+			if (waitpid(child, &status, WNOHANG) == child)
+				break;
+		}
+	}
+	if (stop_sig && child)
+		kill(child, stop_sig);
+	ring_buffer__consume(rb);
+	gt_findings_flush(-1, 0, true);
+	check_lost(&b, &st, lost);
+	ret = 0;
+	if (child) {
+		if (stop_sig && waitpid(child, &status, 0) != child)
+			status = 0;
+		ret = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+		summary(cfg, &st, ret);
+		child = 0;
+	}
+cleanup:
+	if (release >= 0)
+		close(release);		/* the held child sees EOF and exits 127 */
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	ring_buffer__free(rb);
+	gt_bpf_stop(&b);
+	gt_handlers_fini(&st);
+	if (st.bad_records)
+		gt_warn("%lu malformed records ignored", st.bad_records);
+	gt_sink_close(&st.sink);
+	return ret;
+}

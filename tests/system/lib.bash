@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Helpers for the system tests: start/stop the real daemon, run real Go
+# commands (recording their pids), and query the JSON lines it wrote.
+
+GT_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+GOTRACED=${GOTRACED:-$GT_ROOT/gotraced}
+FIXTURE=$GT_ROOT/tests/fixtures/mod
+GT_USER=gtuser
+
+bats_require_minimum_version 1.5.0
+
+# Per test: a world-traversable scratch dir $T (bats' own tmp dirs are 0700,
+# so the unprivileged test user could not reach a module copied there).
+gt_setup() {
+	[ "$(id -u)" = 0 ] || skip "system tests need root"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF (/sys/kernel/btf/vmlinux)"
+	[ -x "$GOTRACED" ] || skip "gotraced not built ($GOTRACED); run make gotraced"
+	command -v go >/dev/null || skip "go not installed"
+	T=$(mktemp -d /tmp/gt-sys.XXXXXX)
+	chmod 0755 "$T"
+	OUT=$BATS_TEST_TMPDIR/out.json
+	ERR=$BATS_TEST_TMPDIR/err.log
+	GT_GOPIDS=$T/gopids
+	: >"$GT_GOPIDS"
+	DAEMON_PID=
+	gt_go_env
+	BPF_BEFORE=$(gt_bpf_prog_ids)
+	export T OUT ERR GT_GOPIDS
+}
+
+gt_teardown() {
+	if [ -n "${DAEMON_PID:-}" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -KILL "$DAEMON_PID" 2>/dev/null || true
+		wait "$DAEMON_PID" 2>/dev/null || true
+	fi
+	local p
+	for p in ${GT_BG_PIDS:-}; do kill -KILL "$p" 2>/dev/null || true; done
+	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+		# mounts made by tests live in private namespaces; be safe anyway
+		grep -F " $T" /proc/self/mounts | awk '{print $2}' | sort -r |
+			while read -r m; do umount -l "$m" 2>/dev/null || true; done
+		rm -rf "$T"
+	fi
+	# show the daemon's stderr and output when a test fails
+	if [ -s "${ERR:-/nonexistent}" ]; then sed 's/^/# err.log: /' "$ERR" >&3 2>/dev/null || true; fi
+}
+
+# Go environment hygiene: no proxy, no toolchain switching, private dirs.
+gt_go_env() {
+	unset GOTOOLCHAIN GOFLAGS GOTMPDIR GOPATH GOMODCACHE GOBIN GOENV XDG_CACHE_HOME XDG_CONFIG_HOME
+	export GOPROXY=off GO111MODULE=on GOSUMDB=off
+	export HOME=$T/home GOCACHE=$T/gocache TMPDIR=$T/tmp
+	mkdir -p "$HOME" "$TMPDIR"
+	chmod 1777 "$TMPDIR"
+	chmod 0777 "$HOME"
+}
+
+ensure_gtuser() {
+	id "$GT_USER" >/dev/null 2>&1 || useradd -m "$GT_USER" >/dev/null 2>&1 ||
+		id "$GT_USER" >/dev/null 2>&1 || skip "cannot create user $GT_USER"
+}
+
+# copy_module [OWNER]: fresh copy of the fixture module in $T/mod
+copy_module() {
+	MOD=$T/mod
+	rm -rf "$MOD"
+	cp -r "$FIXTURE" "$MOD"
+	chmod -R a+rX "$MOD"
+	[ -z "${1:-}" ] || chown -R "$1:" "$MOD"
+	export MOD
+}
+
+# as_gtuser CMD...: run CMD as the unprivileged test user (same pid, same env)
+as_gtuser() {
+	setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups -- "$@"
+}
+
+# go_cmd CMD...: run CMD (which must exec go in the same pid, e.g. through
+# setpriv, unshare without --fork, sh -c 'exec go ...') and record that pid.
+go_cmd() {
+	sh -c 'echo $$ >>"$GT_GOPIDS"; exec "$@"' go_cmd "$@"
+}
+
+gt_bpf_prog_ids() {
+	bpftool -j prog show 2>/dev/null |
+		jq -r '.[] | select((.name // "") | startswith("gt_")) | .id' 2>/dev/null | sort -n || true
+}
+
+# assert_no_new_bpf_progs: no gt_* program loaded since the test began remains
+assert_no_new_bpf_progs() {
+	local now new
+	now=$(gt_bpf_prog_ids)
+	new=$(comm -13 <(echo "$BPF_BEFORE" | sort) <(echo "$now" | sort) | grep . || true)
+	if [ -n "$new" ]; then
+		echo "gt_* BPF programs left behind: $new"
+		bpftool prog show | grep -A2 ' gt_' || true
+		return 1
+	fi
+}
+
+# wait_for_file_line FILE REGEX TIMEOUT_S [PID]: poll FILE for a line
+wait_for_line() {
+	local file=$1 re=$2 t=$3 pid=${4:-} i
+	for ((i = 0; i < t * 20; i++)); do
+		grep -qE "$re" "$file" 2>/dev/null && return 0
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			echo "process $pid exited before '$re' appeared in $file"
+			return 1
+		fi
+		sleep 0.05
+	done
+	echo "timeout (${t}s) waiting for '$re' in $file"
+	return 1
+}
+
+# start_daemon ARGS...: JSON (or text) on stdout -> $OUT, stderr -> $ERR
+start_daemon() {
+	"$GOTRACED" "$@" >"$OUT" 2>"$ERR" &
+	DAEMON_PID=$!
+	if ! wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"; then
+		cat "$ERR"
+		return 1
+	fi
+}
+
+# stop_daemon: SIGTERM, wait (10 s at most), assert exit status 0
+stop_daemon() {
+	local i st=0
+	kill -TERM "$DAEMON_PID"
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$DAEMON_PID" 2>/dev/null; then
+		echo "gotraced did not exit within 10 s of SIGTERM"
+		kill -KILL "$DAEMON_PID"
+		wait "$DAEMON_PID" || true
+		DAEMON_PID=
+		return 1
+	fi
+	wait "$DAEMON_PID" || st=$?
+	DAEMON_PID=
+	if [ "$st" != 0 ]; then
+		echo "gotraced exited $st after SIGTERM"
+		cat "$ERR"
+		return 1
+	fi
+}
+
+# assert_json_lines [FILE]: every line of FILE is one JSON object
+assert_json_lines() {
+	local f=${1:-$OUT} n=0 line
+	while IFS= read -r line; do
+		n=$((n + 1))
+		if ! jq -e 'type == "object"' >/dev/null 2>&1 <<<"$line"; then
+			echo "line $n of $f is not a JSON object: $line"
+			return 1
+		fi
+	done <"$f"
+}
+
+# jsel FILTER: the JSON lines of $OUT (compact) for which FILTER is true
+jsel() {
+	jq -cR --arg T "$T" "fromjson? | select($1)" "$OUT"
+}
+
+# findings [FILTER]: findings, optionally narrowed by FILTER
+findings() {
+	jsel ".type == \"finding\" and (${1:-true})"
+}
+
+# our_go FILTER: events whose go_pid is one of the pids go_cmd recorded
+gopids_json() { jq -s -c . "$GT_GOPIDS"; }
+ours() {
+	jq -cR --arg T "$T" --argjson P "$(gopids_json)" \
+		"fromjson? | select((.go_pid as \$g | \$P | index(\$g)) and ($1))" "$OUT"
+}
+
+count() { grep -c . || true; }
+
+# wait_json FILTER TIMEOUT_S: poll $OUT until a line matches FILTER
+wait_json() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ -n "$(jsel "$1" | head -n1)" ] && return 0
+		sleep 0.1
+	done
+	echo "timeout (${2}s) waiting for a line matching: $1"
+	return 1
+}
+
+# wait_go_exits [PID...]: wait (10 s each) for the exit event of go commands
+wait_go_exits() {
+	local p
+	for p in ${*:-$(cat "$GT_GOPIDS")}; do
+		wait_json ".type == \"exit\" and .go_pid == $p" 10 || true
+	done
+}
+
+# show what the daemon wrote (printed by bats only when the test fails)
+dump_out() {
+	echo "--- gotraced output ($OUT):"
+	cat "$OUT" 2>/dev/null || true
+	echo "--- gotraced stderr:"
+	cat "$ERR" 2>/dev/null || true
+}
