@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Install every build and test dependency from Debian packages. Idempotent:
+# does nothing when all are present.
+set -euo pipefail
+
+pkgs=(
+	# build
+	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmount-dev
+	libseccomp-dev libcap-dev uthash-dev pkg-config
+	# tests
+	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd
+	# benchmarks
+	hyperfine strace
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
