@@ -9,7 +9,7 @@ ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 VMLINUX  := vmlinux/$(ARCH)/vmlinux.h
 PREFIX   ?= /usr/local
 
-BPF_UNITS := proc syserr
+BPF_UNITS := proc syserr signal
 BPF_OBJS  := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_UNITS))
 SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 
@@ -23,7 +23,7 @@ LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 
 INCLUDES  := -I$(OUTPUT) -Iinclude -Isrc
 CFLAGS    ?= -g -O2
-CFLAGS    += -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -std=gnu11 -D_GNU_SOURCE
+CFLAGS    += -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE
 LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude
 

@@ -36,6 +36,24 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
+/*
+ * Per-thread syscall pairing, to tell a call a seccomp filter answered (it
+ * reaches sys_exit without sys_enter) from one the kernel ran. Created at
+ * fork and exec of Go-tree tasks only, so a thread that was already inside
+ * a syscall when gotraced attached is never judged.
+ */
+struct sc_state {
+	__u32 in;		/* sys_enter seen, sys_exit not yet */
+	__u32 paired;		/* one full exit seen since creation: in is meaningful */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sc_state);
+} sc_states SEC(".maps");
+
 static __always_inline void stat_inc(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);
@@ -175,7 +193,7 @@ static long walk_step(__u32 i, struct walk_ctx *c)
  * result is left at the end of walk_buf's first half; returns its length.
  * Takes no pointer into the record so the verifier checks it only once.
  */
-static __noinline __u32 walk_path(const struct path *path)
+static __noinline __attribute__((unused)) __u32 walk_path(const struct path *path)
 {
 	__u32 zero = 0;
 	struct vfsmount *vmnt = BPF_CORE_READ(path, mnt);
@@ -196,10 +214,10 @@ static __noinline __u32 walk_path(const struct path *path)
 	return GT_PATH_MAX - c.w->pos;
 }
 
-/* Write the path of `path` to dst (room for GT_PATH_MAX); returns its size with the NUL. */
-static __always_inline __u32 put_walked(const struct path *path, char *dst)
+/* Copy what a walk left in walk_buf to dst (room for GT_PATH_MAX); returns its size with NUL. */
+static __always_inline __u32 put_walk_result(__u32 len, char *dst)
 {
-	__u32 zero = 0, len = walk_path(path);
+	__u32 zero = 0;
 	struct gt_walk *w = bpf_map_lookup_elem(&walk_buf, &zero);
 
 	if (!len || !w)
@@ -208,6 +226,69 @@ static __always_inline __u32 put_walked(const struct path *path, char *dst)
 	bpf_probe_read_kernel(dst, len, &w->buf[(GT_PATH_MAX - len) & (GT_PATH_MAX - 1)]);
 	dst[len] = '\0';
 	return len + 1;
+}
+
+#define put_walked(path, dst)	put_walk_result(walk_path(path), dst)
+#define put_kn_path(kn, dst)	put_walk_result(walk_kn(kn), dst)
+
+/* kernfs_node::parent became __parent in 6.15 */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___old, parent))
+		return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+struct kn_ctx {
+	struct gt_walk *w;
+	struct kernfs_node *kn;
+};
+
+static long kn_step(__u32 i, struct kn_ctx *c)
+{
+	struct kernfs_node *kn = c->kn, *parent = kn_parent(kn);
+	const char *name = BPF_CORE_READ(kn, name);
+	__u32 len, pos = c->w->pos;
+	long n;
+
+	if (!parent)
+		return 1;	/* the hierarchy's root has no name of its own */
+	/* names are short: read into the 256 bytes before pos, then slide */
+	if (pos < 257)
+		return 1;
+	n = bpf_probe_read_kernel_str(&c->w->buf[(pos - 256) & (GT_PATH_MAX - 1)], 256, name);
+	if (n <= 1)
+		return 1;
+	len = (n - 1) & 255;
+	/* move the name so it ends right before pos */
+	bpf_probe_read_kernel(&c->w->buf[(pos - len) & (GT_PATH_MAX - 1)], len,
+			      &c->w->buf[(pos - 256) & (GT_PATH_MAX - 1)]);
+	pos -= len + 1;
+	c->w->buf[pos & (GT_PATH_MAX - 1)] = '/';
+	c->w->pos = pos;
+	c->kn = parent;
+	return 0;
+}
+
+/* Path of a cgroup's kernfs node within its hierarchy ("/" for the root). */
+static __noinline __attribute__((unused)) __u32 walk_kn(struct kernfs_node *kn)
+{
+	__u32 zero = 0;
+	struct kn_ctx c = { .w = bpf_map_lookup_elem(&walk_buf, &zero), .kn = kn };
+
+	if (!c.w || !kn)
+		return 0;
+	c.w->pos = GT_PATH_MAX;
+	bpf_loop(32, kn_step, &c, 0);
+	if (c.w->pos >= GT_PATH_MAX) {
+		c.w->pos = GT_PATH_MAX - 1;
+		c.w->buf[GT_PATH_MAX - 1] = '/';
+	}
+	return GT_PATH_MAX - c.w->pos;
 }
 
 /* The file behind descriptor fd of the current task, or NULL. */

@@ -9,6 +9,9 @@
 #include "gotraced.bpf.h"
 
 #define EAGAIN	11
+#define RLIMIT_NPROC	6
+#define RLIMIT_NOFILE	7
+#define RLIMIT_AS	9
 
 const volatile __u64 errno_mask[4] = {};	/* errnos that are findings (bit = errno) */
 const volatile __u32 all_errors = 0;		/* --all-errors: every syscall, every errno */
@@ -19,6 +22,12 @@ struct {
 	__type(key, __u32);
 	__type(value, struct gt_syscall_desc);
 } syscalls SEC(".maps");
+
+/* How calls outside the table are read: no path, no fd. */
+const struct gt_syscall_desc other_call = {
+	.kind = GT_SC_OTHER, .path_arg = GT_ARG_NONE, .dfd_arg = GT_ARG_NONE,
+	.path2_arg = GT_ARG_NONE, .dfd2_arg = GT_ARG_NONE, .fd_arg = GT_ARG_NONE,
+};
 
 static __always_inline __u64 arg(struct pt_regs *r, int i)
 {
@@ -71,12 +80,55 @@ static __always_inline __u32 put_path(struct gt_scratch *s, struct task_struct *
 	return off + n;
 }
 
-static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p)
+/* The pids cgroup closest to its limit, walking up: the one that refuses forks. */
+static __always_inline void pids_limit(struct task_struct *t, struct gt_limits *l,
+				       struct cgroup_subsys_state **which)
+{
+	struct cgroup_subsys_state *css;
+	__s64 best = -1;
+	int i;
+
+	l->pids_max = l->pids_cur = -1;
+	if (!bpf_core_type_exists(struct pids_cgroup))
+		return;
+	css = BPF_CORE_READ(t, cgroups, subsys[bpf_core_enum_value(enum cgroup_subsys_id,
+								    pids_cgrp_id)]);
+	for (i = 0; i < 8 && css; i++) {
+		struct pids_cgroup *pc = (void *)css;
+		__s64 max = BPF_CORE_READ(pc, limit.counter), cur = BPF_CORE_READ(pc, counter.counter);
+
+		if (max < GT_PIDS_MAX && (best < 0 || max - cur < best)) {
+			best = max - cur;
+			l->pids_max = max;
+			l->pids_cur = cur;
+			*which = css;
+		}
+		css = BPF_CORE_READ(css, parent);
+	}
+}
+
+static __always_inline void fill_limits(struct task_struct *t, struct gt_limits *l)
+{
+	struct rlimit *rl = BPF_CORE_READ(t, signal)->rlim;
+
+	l->nofile_cur = BPF_CORE_READ(&rl[RLIMIT_NOFILE], rlim_cur);
+	l->nofile_max = BPF_CORE_READ(&rl[RLIMIT_NOFILE], rlim_max);
+	l->nproc_cur = BPF_CORE_READ(&rl[RLIMIT_NPROC], rlim_cur);
+	l->as_cur = BPF_CORE_READ(&rl[RLIMIT_AS], rlim_cur);
+	l->seccomp_mode = BPF_CORE_READ(t, seccomp.mode);
+	if (BPF_CORE_READ(t, atomic_flags) & 1)	/* PFA_NO_NEW_PRIVS */
+		l->flags |= GT_SE_NNP;
+	if (BPF_CORE_READ(t, ptrace))
+		l->flags |= GT_SE_PTRACED;
+}
+
+static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
+			     __u32 se_flags)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
+	struct cgroup_subsys_state *pids_css = NULL;
 	__u32 err = -ret, nr = regs->orig_ax, off = 0;
-	struct gt_syscall_desc *d, other = { .kind = GT_SC_OTHER, .path_arg = GT_ARG_NONE,
-					      .path2_arg = GT_ARG_NONE, .fd_arg = GT_ARG_NONE };
+	const struct gt_syscall_desc *d;
 	struct gt_syserr_event *e;
 	struct gt_scratch *s;
 	char *data;
@@ -86,9 +138,10 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 		return 0;
 	d = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!d || d->kind == GT_SC_NONE) {
-		if (!all_errors)
+		/* a filter's refusal matters whatever the call */
+		if (!all_errors && !(se_flags & GT_SE_SKIPPED))
 			return 0;
-		d = &other;
+		d = &other_call;
 	}
 	/* EAGAIN is a finding only where a process or thread is created */
 	if (err == EAGAIN && d->kind != GT_SC_PROC && !all_errors)
@@ -106,7 +159,11 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	e->ret = ret;
 	for (i = 0; i < 6; i++)
 		e->args[i] = arg(regs, i);
-	e->path_len = e->dir_len = e->path2_len = e->dir2_len = e->fd_path = 0;
+	e->path_len = e->dir_len = e->path2_len = e->dir2_len = e->fd_path = e->cg_len = 0;
+	e->limits.flags = se_flags;
+	fill_limits(t, &e->limits);
+	if (d->kind == GT_SC_PROC)
+		pids_limit(t, &e->limits, &pids_css);
 
 	if (d->path_arg < 6)
 		off = put_path(s, t, e, data, off, d->path_arg, d->dfd_arg, &e->path_len,
@@ -123,27 +180,61 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 			off += e->path_len;
 		}
 	}
+	if (pids_css) {
+		e->cg_len = put_kn_path(BPF_CORE_READ(pids_css, cgroup, kn),
+					&data[off & GT_DATA_MASK]);
+		off += e->cg_len;
+	}
 	stat_inc(GT_STAT_SYSERR);
 	output(s, offsetof(struct gt_syserr_event, data) + off, GT_STAT_LOST_SYSERR);
 	return 0;
 }
 
+/* Mark the call as entered, for tasks under a filter that have pairing state. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct sc_state *s;
+
+	if (!t->seccomp.mode)
+		return 0;
+	s = bpf_task_storage_get(&sc_states, t, 0, 0);
+	if (s)
+		s->in = 1;
+	return 0;
+}
+
 /*
  * The hot path: every syscall of every task on the machine comes here.
- * Successful calls cost one compare; failed calls of untracked processes
- * one hash lookup.
+ * A successful call of a task without a seccomp filter costs two loads and
+ * a compare; a failed call of an untracked process one hash lookup more.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tgid;
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 tgid, se_flags = 0;
 	struct gt_proc *p;
 
+	if (t->seccomp.mode) {
+		struct sc_state *s = bpf_task_storage_get(&sc_states, t, 0, 0);
+
+		if (s) {
+			if (s->paired) {
+				se_flags = GT_SE_PAIRED;
+				if (!s->in)
+					se_flags |= GT_SE_SKIPPED;
+			}
+			s->in = 0;
+			s->paired = 1;
+		}
+	}
 	if (ret >= 0 || ret < -4095)
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || !(p->flags & GT_PF_GO))
 		return 0;
-	return report(regs, ret, p);
+	return report(regs, ret, p, se_flags);
 }

@@ -268,7 +268,23 @@ static const char *const cause_names[GC_MAX] = {
 	[GC_QUOTA] = "quota", [GC_FD_LIMIT] = "fd_limit",
 	[GC_PROCESS_LIMIT] = "process_limit", [GC_MEMORY_LIMIT] = "memory_limit",
 	[GC_TEXT_BUSY] = "text_busy", [GC_KILLED] = "killed", [GC_OTHER_ERROR] = "error",
+	[GC_SECCOMP] = "seccomp", [GC_SELINUX] = "selinux", [GC_LANDLOCK] = "landlock",
+	[GC_APPARMOR] = "apparmor", [GC_LSM] = "lsm", [GC_OOM_KILL] = "oom_kill",
 };
+
+int gt_cause_weight(enum gt_cause c)
+{
+	switch (c) {
+	case GC_OOM_KILL: case GC_KILLED: return 9;
+	case GC_NOEXEC: return 8;
+	case GC_READ_ONLY: case GC_NO_SPACE: case GC_QUOTA: return 7;
+	case GC_PERMISSION: case GC_SECCOMP: case GC_SELINUX: case GC_LANDLOCK:
+	case GC_APPARMOR: case GC_LSM: return 6;
+	case GC_PROCESS_LIMIT: case GC_FD_LIMIT: case GC_MEMORY_LIMIT: return 5;
+	case GC_TEXT_BUSY: return 4;
+	default: return 1;
+	}
+}
 
 const char *gt_cause_name(enum gt_cause c)
 {

@@ -42,8 +42,12 @@ enum gt_go_dir gt_go_dir_of(const struct gt_godirs *g, const char *path);
 enum gt_cause {
 	GC_UNKNOWN, GC_PERMISSION, GC_READ_ONLY, GC_NOEXEC, GC_NO_SPACE, GC_QUOTA,
 	GC_FD_LIMIT, GC_PROCESS_LIMIT, GC_MEMORY_LIMIT, GC_TEXT_BUSY, GC_KILLED,
-	GC_OTHER_ERROR, GC_MAX,
+	GC_OTHER_ERROR, GC_SECCOMP, GC_SELINUX, GC_LANDLOCK, GC_APPARMOR, GC_LSM, GC_OOM_KILL,
+	GC_MAX,
 };
+
+/* How strongly a cause explains a failed go command (higher wins the verdict). */
+int gt_cause_weight(enum gt_cause c);
 
 const char *gt_cause_name(enum gt_cause c);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -123,6 +124,60 @@ static char *dac_refusal(const struct gt_finding *f)
 	return out;
 }
 
+/* The active LSMs, as the kernel lists them ("lockdown,capability,landlock,bpf"). */
+static const char *active_lsms(void)
+{
+	static char list[256];
+	static int done;
+	FILE *f;
+
+	if (done)
+		return list[0] ? list : NULL;
+	done = 1;
+	f = fopen("/sys/kernel/security/lsm", "re");
+	/* systemd mounts securityfs at boot; a bare VM or container may not have */
+	if (!f && errno == ENOENT &&
+	    !mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
+		f = fopen("/sys/kernel/security/lsm", "re");
+	if (!f)
+		return NULL;
+	if (!fgets(list, sizeof(list), f))
+		list[0] = '\0';
+	fclose(f);
+	list[strcspn(list, "\n")] = '\0';
+	return list[0] ? list : NULL;
+}
+
+static bool lsm_active(const char *lsms, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = lsms; p && (p = strstr(p, name)); p += n)
+		if ((p == lsms || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+/* Which LSM refused, when owner, mode and mounts allowed the access. */
+static enum gt_cause which_lsm(void)
+{
+	static const struct { const char *n; enum gt_cause c; } file_lsms[] = {
+		{ "selinux", GC_SELINUX }, { "apparmor", GC_APPARMOR },
+		{ "landlock", GC_LANDLOCK }, { "smack", GC_LSM }, { "tomoyo", GC_LSM },
+	};
+	const char *lsms = active_lsms();
+	enum gt_cause only = GC_LSM;
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(file_lsms) / sizeof(file_lsms[0]); i++) {
+		if (lsm_active(lsms, file_lsms[i].n)) {
+			only = file_lsms[i].c;
+			n++;
+		}
+	}
+	return n == 1 ? only : GC_LSM;
+}
+
 static const char *what_go_dir_holds(enum gt_go_dir d)
 {
 	switch (d) {
@@ -168,11 +223,43 @@ static char *fix_move(const struct gt_finding *f, const char *why)
 	return out;
 }
 
+static void explain_lsm(struct gt_finding *f)
+{
+	const char *lsms = active_lsms(), *name = gt_cause_name(f->cause);
+	const char *var = gt_go_dir_name(f->go_dir);
+
+	if (f->cause == GC_LANDLOCK)
+		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s although owner, mode "
+			 "and mount allow it; Landlock is the only active LSM that restricts file "
+			 "access%s: a Landlock ruleset of the launcher forbids this access",
+			 f->comm, f->creds.fsuid, f->syscall, f->path,
+			 f->limits.flags & GT_SE_NNP ? " and the process runs with no_new_privs" : "");
+	else
+		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s) although owner, "
+			 "mode and mount allow it: the %s security module refused it (active LSMs: "
+			 "%s)", f->comm, f->creds.fsuid, f->syscall, f->path,
+			 gt_errno_name(f->err) ?: "?", f->cause == GC_LSM ? "a" : name,
+			 lsms ? lsms : "unknown");
+	if (var && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE)
+		asprintf(&f->fix, "allow %s in the %s policy of the build's sandbox, or point %s "
+			 "at a directory the policy allows", f->go_dir_path ? f->go_dir_path : f->path,
+			 f->cause == GC_LSM ? "security" : name, var);
+	else
+		asprintf(&f->fix, "allow %s in the %s policy of the build's sandbox", f->path,
+			 f->cause == GC_LSM ? "security" : name);
+}
+
 static void explain_permission(struct gt_finding *f)
 {
 	char *dac = dac_refusal(f), *fix = NULL;
 	const char *holds = what_go_dir_holds(f->go_dir);
 
+	/* EACCES although DAC allows it: an LSM; EPERM stays a capability/permission matter */
+	if (!dac && f->err == EACCES) {
+		f->cause = which_lsm();
+		explain_lsm(f);
+		return;
+	}
 	if (dac) {
 		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s%s%s: %s", f->comm,
 			 f->creds.fsuid, f->syscall, f->path, holds ? ", in " : "",
@@ -188,14 +275,15 @@ static void explain_permission(struct gt_finding *f)
 				 "its owner", f->path, f->creds.fsuid);
 		free(dac);
 	} else {
-		/* owner and mode allow it: something else refused */
-		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s) although owner "
-			 "and mode allow it: a security module (Landlock, SELinux, AppArmor) or "
-			 "a seccomp filter is the likely cause", f->comm, f->creds.fsuid,
-			 f->syscall, f->path, gt_errno_name(f->err) ?: "error");
-		fix = fix_move(f, "allowed by the sandbox policy");
+		/* EPERM that owner and mode do not explain: a missing capability */
+		asprintf(&f->explanation, "%s (uid %u) was not permitted to %s %s (EPERM): this "
+			 "needs ownership of the file or a capability the process lacks; the "
+			 "evidence does not show which", f->comm, f->creds.fsuid, f->syscall,
+			 f->path ? f->path : "(no path)");
+		fix = fix_move(f, "owned by the user running go");
 		if (!fix)
-			asprintf(&fix, "allow %s for this process in the sandbox policy", f->path);
+			asprintf(&fix, "run the step as the owner of %s, or drop the operation",
+				 f->path ? f->path : "the file");
 	}
 	f->fix = fix;
 }
@@ -228,12 +316,129 @@ static void explain_space(struct gt_finding *f)
 	f->fix = fix;
 }
 
+/* Go's symptom for a syscall a filter refuses, where it is a known one. */
+static const char *seccomp_symptom(const char *sc)
+{
+	if (!strcmp(sc, "clone3"))
+		return "; glibc then reports 'pthread_create failed: Operation not permitted' "
+		       "instead of falling back to clone";
+	if (!strcmp(sc, "faccessat2"))
+		return "; glibc's fallback to faccessat only runs on ENOSYS";
+	if (!strncmp(sc, "pidfd", 5))
+		return "; Go falls back only when the filter answers ENOSYS";
+	return "";
+}
+
+static void explain_seccomp(struct gt_finding *f)
+{
+	if (!strcmp(f->action, "errno")) {
+		asprintf(&f->explanation, "a seccomp filter refused %s's %s with %s before the "
+			 "kernel ran it (the call never reached sys_enter)%s", f->comm, f->syscall,
+			 gt_errno_name(f->err) ?: "an error", seccomp_symptom(f->syscall));
+		asprintf(&f->fix, "allow %s in the seccomp profile of the build's container or "
+			 "sandbox, or have the profile answer ENOSYS for syscalls it does not know "
+			 "(SCMP_ACT_ERRNO(ENOSYS)) so glibc and Go fall back; with docker: "
+			 "--security-opt seccomp=<profile>", f->syscall);
+		return;
+	}
+	asprintf(&f->explanation, "a seccomp filter %s %s (pid %d, %s) when it called %s: "
+		 "SIGSYS with SYS_SECCOMP%s", !strcmp(f->action, "kill") ? "killed" : "trapped",
+		 f->comm, f->pid, gt_role_name(f->role), f->syscall,
+		 !strcmp(f->action, "kill") ? "; go reports 'signal: bad system call'" :
+		 "; the process died of the trap ('SIGSYS: bad system call')");
+	asprintf(&f->fix, "allow %s in the seccomp profile of the build's sandbox (or make it "
+		 "answer ENOSYS/EPERM instead of killing, so the program can handle it)",
+		 f->syscall);
+}
+
+static void explain_killed(struct gt_finding *f)
+{
+	const char *sig = gt_signal_name(f->signal) ?: "a signal";
+
+	if (f->cause == GC_OOM_KILL) {
+		asprintf(&f->explanation, "%s (pid %d, %s) was killed by the OOM killer: its "
+			 "memory cgroup %s used %llu MiB of its %llu MiB limit", f->comm, f->pid,
+			 gt_role_name(f->role), f->cgroup ? f->cgroup : "?",
+			 (unsigned long long)f->mem_usage >> 20, (unsigned long long)f->mem_max >> 20);
+		asprintf(&f->fix, "raise the memory limit of cgroup %s (memory.max, docker "
+			 "--memory, MemoryMax=) or use less memory at once: go build -p 1, go test "
+			 "-p 1 -parallel 1", f->cgroup ? f->cgroup : "of the job");
+		return;
+	}
+	if (f->sender_is_go && (f->signal == SIGQUIT || f->signal == SIGKILL) &&
+	    f->role == GT_ROLE_TEST) {
+		asprintf(&f->explanation, "%s (pid %d) was killed by %s from go itself: the test "
+			 "binary ran past go test's -timeout", f->comm, f->pid, sig);
+		asprintf(&f->fix, "find the hanging test (go test -v -timeout 10m shows where it "
+			 "hangs on SIGQUIT) or raise -timeout");
+		return;
+	}
+	if (f->sender_pid > 0)
+		asprintf(&f->explanation, "%s (pid %d, %s) was killed by %s sent by %s (pid %d)",
+			 f->comm, f->pid, gt_role_name(f->role), sig, f->sender_comm, f->sender_pid);
+	else if (f->sender_pid == 0)
+		asprintf(&f->explanation, "%s (pid %d, %s) was killed by %s sent by the kernel "
+			 "itself%s", f->comm, f->pid, gt_role_name(f->role), sig,
+			 f->signal == SIGKILL ? " (not the OOM killer, which gotraced would have seen)"
+					      : "");
+	else
+		asprintf(&f->explanation, "%s (pid %d, %s) was killed by %s; the sender was not "
+			 "seen", f->comm, f->pid, gt_role_name(f->role), sig);
+	if (f->signal == SIGSEGV || f->signal == SIGBUS || f->signal == SIGABRT)
+		asprintf(&f->fix, "%s crashed: run it again with GOTRACEBACK=crash to see where",
+			 f->comm);
+	else if (f->sender_pid > 0)
+		asprintf(&f->fix, "find why %s (pid %d) sends %s to builds (a CI timeout, a "
+			 "watchdog, a cleanup job) and stop it", f->sender_comm, f->sender_pid, sig);
+	else
+		asprintf(&f->fix, "check the kernel log (dmesg) around the time of the kill");
+}
+
+static void explain_process_limit(struct gt_finding *f)
+{
+	const struct gt_limits *l = &f->limits;
+
+	if (l->pids_max >= 0 && l->pids_cur >= l->pids_max) {
+		asprintf(&f->explanation, "%s could not create a process or thread (%s: EAGAIN): "
+			 "the pids cgroup %s is at its limit, %lld of %lld tasks", f->comm,
+			 f->syscall, f->cgroup ? f->cgroup : "?", (long long)l->pids_cur,
+			 (long long)l->pids_max);
+		asprintf(&f->fix, "raise pids.max of cgroup %s (TasksMax= in systemd, "
+			 "--pids-limit in docker) or lower parallelism: go build -p 2",
+			 f->cgroup ? f->cgroup : "of the job");
+	} else if (f->creds.uid != 0 && l->nproc_cur != (__u64)-1) {
+		asprintf(&f->explanation, "%s could not create a process or thread (%s: EAGAIN): "
+			 "uid %u reached its RLIMIT_NPROC of %llu processes", f->comm, f->syscall,
+			 f->creds.uid, (unsigned long long)l->nproc_cur);
+		asprintf(&f->fix, "raise the limit where the job starts (ulimit -u, LimitNPROC= in "
+			 "systemd, /etc/security/limits.conf) or lower parallelism: go build -p 2");
+	} else {
+		asprintf(&f->explanation, "%s could not create a process or thread (%s: EAGAIN); "
+			 "neither a pids cgroup nor RLIMIT_NPROC is at its limit, so the evidence "
+			 "is not conclusive (kernel.threads-max or memory?)", f->comm, f->syscall);
+		asprintf(&f->fix, "check sysctl kernel.threads-max and kernel.pid_max and the "
+			 "machine's free memory");
+	}
+}
+
 void gt_diagnose(struct gt_finding *f)
 {
 	const char *holds = what_go_dir_holds(f->go_dir);
-	const char *sig = gt_signal_name(f->signal);
 
+	/* a call a filter answered before it entered the kernel, whatever its errno */
+	if (f->have_limits && (f->limits.flags & GT_SE_SKIPPED) && f->limits.seccomp_mode == 2 &&
+	    !(f->limits.flags & GT_SE_PTRACED)) {
+		f->cause = GC_SECCOMP;
+		f->action = "errno";
+	}
 	switch (f->cause) {
+	case GC_SECCOMP:
+		explain_seccomp(f);
+		return;
+	case GC_OOM_KILL:
+	case GC_KILLED:
+		explain_killed(f);
+		return;
 	case GC_PERMISSION:
 		explain_permission(f);
 		return;
@@ -263,44 +468,51 @@ void gt_diagnose(struct gt_finding *f)
 		explain_space(f);
 		return;
 	case GC_FD_LIMIT:
-		asprintf(&f->explanation, "%s ran out of file descriptors (%s on %s)", f->comm,
-			 gt_errno_name(f->err), f->syscall);
-		asprintf(&f->fix, f->err == ENFILE ? "raise the system-wide limit: sysctl "
-			 "fs.file-max" : "raise the open-file limit before running go: ulimit -n "
-			 "65536 (the hard limit may need raising: ulimit -Hn, LimitNOFILE=)");
+		if (f->err == ENFILE) {
+			asprintf(&f->explanation, "%s hit the system-wide open-file limit (ENFILE on "
+				 "%s)", f->comm, f->syscall);
+			asprintf(&f->fix, "raise sysctl fs.file-max or close what holds files open");
+		} else if (f->limits.nofile_cur == f->limits.nofile_max) {
+			asprintf(&f->explanation, "%s hit its open-file limit (EMFILE on %s): "
+				 "RLIMIT_NOFILE is %llu and that is also the hard limit, so go cannot "
+				 "raise it", f->comm, f->syscall,
+				 (unsigned long long)f->limits.nofile_cur);
+			asprintf(&f->fix, "raise the hard limit where the job starts (LimitNOFILE= in "
+				 "systemd, docker --ulimit nofile=65536:65536, limits.conf), e.g. "
+				 "ulimit -Hn 65536 as root before dropping privileges");
+		} else {
+			asprintf(&f->explanation, "%s hit its open-file limit (EMFILE on %s): "
+				 "RLIMIT_NOFILE is %llu (hard limit %llu)", f->comm, f->syscall,
+				 (unsigned long long)f->limits.nofile_cur,
+				 (unsigned long long)f->limits.nofile_max);
+			asprintf(&f->fix, "ulimit -n %llu before running go",
+				 (unsigned long long)f->limits.nofile_max);
+		}
 		return;
 	case GC_PROCESS_LIMIT:
-		asprintf(&f->explanation, "%s could not create a process or thread (%s: EAGAIN): "
-			 "a pids cgroup limit or RLIMIT_NPROC for uid %u was reached", f->comm,
-			 f->syscall, f->creds.uid);
-		asprintf(&f->fix, "raise the limit: pids.max of the job's cgroup (TasksMax= in "
-			 "systemd, --pids-limit in docker) or ulimit -u; or lower parallelism "
-			 "with go build -p 2");
+		explain_process_limit(f);
 		return;
 	case GC_MEMORY_LIMIT:
-		asprintf(&f->explanation, "%s could not get memory (%s: ENOMEM): an address-space "
-			 "limit (RLIMIT_AS) or the memory limit was reached", f->comm, f->syscall);
-		asprintf(&f->fix, "raise ulimit -v (Go reserves large address ranges) or the "
-			 "memory limit of the job");
+		if (f->limits.as_cur != (__u64)-1) {
+			asprintf(&f->explanation, "%s could not map memory (%s: ENOMEM): its "
+				 "address-space limit RLIMIT_AS is %llu MiB and Go reserves large "
+				 "address ranges", f->comm, f->syscall,
+				 (unsigned long long)f->limits.as_cur >> 20);
+			asprintf(&f->fix, "lift the address-space limit: ulimit -v unlimited "
+				 "(LimitAS= in systemd); limit memory with a memory cgroup instead");
+		} else {
+			asprintf(&f->explanation, "%s could not get memory (%s: ENOMEM) without an "
+				 "address-space limit: the machine or its memory cgroup is out of "
+				 "memory", f->comm, f->syscall);
+			asprintf(&f->fix, "give the job more memory or build with less parallelism "
+				 "(go build -p 1)");
+		}
 		return;
 	case GC_TEXT_BUSY:
 		asprintf(&f->explanation, "%s could not run %s: the file was still open for "
 			 "writing (ETXTBSY), a race rather than a setting", f->comm, f->path);
 		asprintf(&f->fix, "run the command again; if it recurs, look for a process that "
 			 "keeps %s open", f->path);
-		return;
-	case GC_KILLED:
-		asprintf(&f->explanation, "%s (pid %d, %s) was killed by %s", f->comm, f->pid,
-			 gt_role_name(f->role), sig ? sig : "a signal");
-		if (f->signal == SIGKILL)
-			asprintf(&f->fix, "if the OOM killer did it (dmesg | grep -i 'killed "
-				 "process'), raise the memory limit or build with less parallelism "
-				 "(go build -p 1); otherwise find the process that sent SIGKILL");
-		else if (f->signal == SIGSYS)
-			asprintf(&f->fix, "a seccomp filter forbids a syscall this process makes: "
-				 "allow it in the sandbox's seccomp profile");
-		else
-			asprintf(&f->fix, "find what sent %s to the process", sig ? sig : "the signal");
 		return;
 	default:
 		asprintf(&f->explanation, "%s failed: %s on %s", f->comm, f->syscall,

@@ -25,6 +25,7 @@ void gt_finding_free(struct gt_finding *f)
 	free(f->explanation);
 	free(f->fix);
 	free(f->key);
+	free(f->cgroup);
 	free(f);
 }
 

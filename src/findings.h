@@ -30,7 +30,16 @@ struct gt_finding {
 	char *go_dir_path;		/* the directory go_dir stands for here */
 	enum gt_cause cause;
 	struct gt_creds creds;
+	struct gt_limits limits;
+	bool have_limits;
 	struct gt_mount_facts mount;
+	char *cgroup;			/* the pids or memory cgroup involved */
+	__u64 mem_max, mem_usage;	/* oom_kill: the cgroup's limit and use, bytes */
+	pid_t sender_pid;		/* killed: who sent the signal (0: the kernel) */
+	char sender_comm[GT_COMM_LEN];
+	bool sender_is_go;		/* the sender is this tree's go command */
+	int sig_syscall;		/* seccomp SIGSYS: the syscall refused, else -1 */
+	const char *action;		/* seccomp: "errno", "kill" or "trap" */
 	char *explanation, *fix;
 	char *key;			/* what repeats share */
 	unsigned long count;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,25 @@ static void emit_finding(struct gt_finding *f, void *ctx)
 	st->errors += f->count;
 	st->by_cause[f->cause]++;
 	if (go) {
+		struct gt_verdict *v = &go->verdict;
+		/* the strongest cause wins; the go command's own refusals and later ones on ties */
+		int w = gt_cause_weight(f->cause) * 4 + (f->pid == f->go_pid ? 2 : 0);
+
 		go->findings++;
 		go->errors += f->count;
+		if (w >= v->weight) {
+			free(v->path);
+			free(v->explanation);
+			free(v->fix);
+			v->weight = w;
+			v->cause = f->cause;
+			v->go_dir = f->go_dir;
+			v->pid = f->pid;
+			v->role = f->role;
+			v->path = f->path ? strdup(f->path) : NULL;
+			v->explanation = f->explanation ? strdup(f->explanation) : NULL;
+			v->fix = f->fix ? strdup(f->fix) : NULL;
+		}
 	}
 	for (int i = 0; i < 3; i++) {
 		if (st->first[i])
@@ -156,7 +174,8 @@ static void make_key(struct gt_finding *f)
 static void on_syserr(const struct gt_syserr_event *e, size_t size)
 {
 	const char *d = e->data;
-	size_t need = sizeof(*e) + e->path_len + e->dir_len + e->path2_len + e->dir2_len;
+	size_t need = sizeof(*e) + e->path_len + e->dir_len + e->path2_len + e->dir2_len +
+		      e->cg_len;
 	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
 	struct gt_finding *f;
 	char *path = NULL, *dir = NULL;
@@ -169,6 +188,10 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	gt_syscall_name(e->nr, f->syscall, sizeof(f->syscall));
 	f->err = -e->ret;
 	f->creds = e->creds;
+	f->limits = e->limits;
+	f->have_limits = true;
+	f->sig_syscall = -1;
+	f->cgroup = take(d + e->path_len + e->dir_len + e->path2_len + e->dir2_len, e->cg_len);
 	/* the second path is what rename/link/symlink create: it is the one refused */
 	if (e->path2_len) {
 		path = take(d + e->path_len + e->dir_len, e->path2_len);
@@ -190,22 +213,84 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	gt_findings_add(f);
 }
 
+static void on_signal(const struct gt_signal_event *e)
+{
+	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+
+	if (!p)
+		return;
+	/* a second signal to a dying process (the OOM reaper's, go's SIGKILL after SIGQUIT)
+	 * says less than the first: keep the first unless it was only a warning */
+	if (!p->sig.sig || p->sig.sig == SIGQUIT || p->sig.sig == SIGINT ||
+	    p->sig.sig == SIGTERM) {
+		p->sig.sig = e->sig;
+		p->sig.code = e->code;
+		p->sig.syscall = e->syscall;
+		p->sig.sender = e->sender_pid;
+		memcpy(p->sig.sender_comm, e->sender_comm, GT_COMM_LEN);
+		p->sig.sender_comm[GT_COMM_LEN - 1] = '\0';
+	}
+	if (e->sig == SIGSYS && e->code == 1 /* SYS_SECCOMP */)
+		p->seccomp_syscall = e->syscall;
+}
+
+static void on_oom(const struct gt_oom_event *e, size_t size)
+{
+	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+
+	if (!p || sizeof(*e) + e->cg_len > size)
+		return;
+	p->oom.seen = true;
+	p->oom.max = e->mem_max;
+	p->oom.usage = e->mem_usage;
+	free(p->oom.cgroup);
+	p->oom.cgroup = take(e->data, e->cg_len);
+}
+
+/* A process of the tree ended by a signal, or after a seccomp trap: say who did it. */
+static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p, int sig)
+{
+	struct gt_finding *f;
+
+	if (!sig && (!p || p->seccomp_syscall < 0))
+		return;
+	f = finding_for(&e->hdr, e->go_pid, p);
+	if (!f)
+		return;
+	f->signal = sig;
+	f->sig_syscall = -1;
+	f->cause = GC_KILLED;
+	if (p && sig == SIGKILL && p->oom.seen) {
+		f->cause = GC_OOM_KILL;
+		f->mem_max = p->oom.max;
+		f->mem_usage = p->oom.usage;
+		f->cgroup = p->oom.cgroup ? strdup(p->oom.cgroup) : NULL;
+	} else if (p && p->seccomp_syscall >= 0 && (sig == SIGSYS || !sig)) {
+		f->cause = GC_SECCOMP;
+		f->action = sig ? "kill" : "trap";
+		f->sig_syscall = p->seccomp_syscall;
+		gt_syscall_name(p->seccomp_syscall, f->syscall, sizeof(f->syscall));
+		f->signal = SIGSYS;
+	} else if (p && p->sig.sig == sig) {
+		f->sender_pid = p->sig.sender;
+		memcpy(f->sender_comm, p->sig.sender_comm, GT_COMM_LEN);
+		f->sender_is_go = e->go_pid && p->sig.sender == (pid_t)e->go_pid;
+		if (p->sig.code == 0x80)
+			f->sender_pid = 0;	/* SI_KERNEL: sent by the kernel itself */
+	} else {
+		f->sender_pid = -1;	/* unknown */
+	}
+	gt_diagnose(f);
+	make_key(f);
+	gt_findings_add(f);
+}
+
 static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 {
 	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
 	int sig = e->exit_code & 0x7f;
 
-	if (sig) {
-		struct gt_finding *f = finding_for(&e->hdr, e->go_pid, p);
-
-		if (f) {
-			f->signal = sig;
-			f->cause = GC_KILLED;
-			gt_diagnose(f);
-			make_key(f);
-			gt_findings_add(f);
-		}
-	}
+	killed_finding(e, p, sig);
 	if (p && p->pid == (pid_t)e->go_pid) {
 		struct gt_exit_info x = {
 			.ts_ns = e->hdr.ts_ns, .pid = p->pid, .go_pid = e->go_pid,
@@ -216,6 +301,8 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 		gt_findings_flush(p->pid, 0, false);
 		x.findings = p->findings;
 		x.errors = p->errors;
+		if ((sig || x.exit_code) && p->verdict.weight)
+			x.verdict = &p->verdict;
 		gt_render_exit(&st->sink, &x);
 	}
 	if (p)
@@ -247,6 +334,14 @@ int gt_handle_record(void *ctx, void *data, size_t size)
 	case GT_EV_EXIT:
 		if (size >= sizeof(struct gt_exit_event))
 			on_exit_event(data, st);
+		break;
+	case GT_EV_SIGNAL:
+		if (size >= sizeof(struct gt_signal_event))
+			on_signal(data);
+		break;
+	case GT_EV_OOM:
+		if (size >= sizeof(struct gt_oom_event))
+			on_oom(data, size);
 		break;
 	default:
 		st->bad_records++;

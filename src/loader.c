@@ -11,6 +11,8 @@
 #include "syscalls.h"
 #include "proc.skel.h"
 #include "syserr.skel.h"
+#include "signal.skel.h"
+#include <bpf/btf.h>
 
 /* Findings by default; the rest needs --all-errors. */
 static const int finding_errnos[] = {
@@ -51,6 +53,63 @@ static int explain(const char *what, int err)
 	return err;
 }
 
+/* Does the tracepoint's first argument (after ctx) have pointer type in this kernel? */
+static int tp_first_arg_is_ptr(const char *tp)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_param *params;
+	const struct btf_type *t;
+	char name[128];
+	int id, ret = -1;
+
+	if (!btf)
+		return -1;
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		goto out;
+	t = btf__type_by_id(btf, btf__resolve_type(btf, id));	/* the pointer */
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;	/* the prototype */
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 2)
+		goto out;
+	params = btf_params(t);
+	t = btf__type_by_id(btf, btf__resolve_type(btf, params[1].type));
+	ret = t && btf_is_ptr(t);
+out:
+	btf__free(btf);
+	return ret;
+}
+
+/* Signals and OOM: useful, not essential; failing here leaves the rest running. */
+static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
+{
+	struct signal_bpf *sg = signal_bpf__open();
+	int task_arg = tp_first_arg_is_ptr("mark_victim"), err;
+
+	if (!sg) {
+		gt_warn("signal and OOM tracing unavailable: %s", strerror(errno));
+		return;
+	}
+	sg->rodata->targeted = o->targeted;
+	bpf_program__set_autoload(sg->progs.gt_oom_task, task_arg == 1);
+	bpf_program__set_autoload(sg->progs.gt_oom_pid, task_arg == 0);
+	err = bpf_map__reuse_fd(sg->maps.procs, bpf_map__fd(b->proc->maps.procs));
+	err = err ?: bpf_map__reuse_fd(sg->maps.events, bpf_map__fd(b->proc->maps.events));
+	err = err ?: bpf_map__reuse_fd(sg->maps.stats, bpf_map__fd(b->proc->maps.stats));
+	err = err ?: bpf_map__reuse_fd(sg->maps.sc_states, bpf_map__fd(b->proc->maps.sc_states));
+	err = err ?: signal_bpf__load(sg);
+	err = err ?: signal_bpf__attach(sg);
+	if (err) {
+		gt_warn("signal and OOM tracing unavailable: %s; kills are still reported "
+			"from exit statuses", strerror(-err));
+		signal_bpf__destroy(sg);
+		return;
+	}
+	if (task_arg < 0)
+		gt_warn("oom:mark_victim not found: OOM kills are reported as kills");
+	b->signal = sg;
+}
+
 int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 {
 	struct syserr_bpf *se;
@@ -85,6 +144,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	err = bpf_map__reuse_fd(se->maps.procs, bpf_map__fd(pr->maps.procs));
 	err = err ?: bpf_map__reuse_fd(se->maps.events, bpf_map__fd(pr->maps.events));
 	err = err ?: bpf_map__reuse_fd(se->maps.stats, bpf_map__fd(pr->maps.stats));
+	err = err ?: bpf_map__reuse_fd(se->maps.sc_states, bpf_map__fd(pr->maps.sc_states));
 	if (err)
 		return explain("sharing maps", err);
 	err = syserr_bpf__load(se);
@@ -100,12 +160,15 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	err = syserr_bpf__attach(se);
 	if (err)
 		return explain("attaching the syscall-error tracer", err);
+	start_signal(b, o);
 	b->events_fd = bpf_map__fd(pr->maps.events);
 	return 0;
 }
 
 void gt_bpf_stop(struct gt_bpf *b)
 {
+	signal_bpf__destroy(b->signal);
+	b->signal = NULL;
 	syserr_bpf__destroy(b->syserr);
 	proc_bpf__destroy(b->proc);
 	b->syserr = NULL;

@@ -9,10 +9,12 @@
 
 struct proc_bpf;
 struct syserr_bpf;
+struct signal_bpf;
 
 struct gt_bpf {
 	struct proc_bpf *proc;
 	struct syserr_bpf *syserr;
+	struct signal_bpf *signal;	/* optional: NULL when it could not load */
 	int events_fd;		/* the ring buffer */
 };
 

@@ -157,6 +157,19 @@ void gt_json_strv(struct gt_json *j, const char *k, char *const *v, int n)
 	fputc(']', j->f);
 }
 
+void gt_json_obj(struct gt_json *j, const char *k)
+{
+	key(j, k);
+	fputc('{', j->f);
+	j->first = true;
+}
+
+void gt_json_obj_end(struct gt_json *j)
+{
+	fputc('}', j->f);
+	j->first = false;
+}
+
 char *gt_json_end(struct gt_json *j, size_t *len)
 {
 	fputs("}\n", j->f);

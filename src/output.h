@@ -24,6 +24,8 @@ void gt_json_str(struct gt_json *j, const char *key, const char *val);	/* NULL -
 void gt_json_int(struct gt_json *j, const char *key, long long val);
 void gt_json_null(struct gt_json *j, const char *key);
 void gt_json_strv(struct gt_json *j, const char *key, char *const *v, int n);
+void gt_json_obj(struct gt_json *j, const char *key);	/* opens a nested object */
+void gt_json_obj_end(struct gt_json *j);
 /* Ends the object; the caller owns and frees the returned line (with '\n'). */
 char *gt_json_end(struct gt_json *j, size_t *len);
 

@@ -23,6 +23,7 @@ struct gt_procinfo *gt_proc_new(pid_t pid)
 	if (!p)
 		return NULL;
 	p->pid = pid;
+	p->seccomp_syscall = -1;
 	HASH_ADD_INT(table, pid, p);
 	return p;
 }
@@ -43,6 +44,10 @@ void gt_proc_del(struct gt_procinfo *p)
 	free(p->exe);
 	gt_argv_free(&p->argv);
 	gt_goenv_free(&p->env);
+	free(p->oom.cgroup);
+	free(p->verdict.path);
+	free(p->verdict.explanation);
+	free(p->verdict.fix);
 	free(p);
 }
 

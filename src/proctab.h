@@ -20,9 +20,29 @@ struct gt_procinfo {
 	struct gt_argv argv;
 	struct gt_goenv env;
 	enum gt_role role;
+	/* the last fatal signal sent to it, and whether the OOM killer chose it */
+	struct {
+		int sig, code, syscall;
+		pid_t sender;
+		char sender_comm[GT_COMM_LEN];
+	} sig;
+	int seccomp_syscall;	/* a seccomp SIGSYS arrived for this syscall, else -1 */
+	struct {
+		bool seen;
+		__u64 max, usage;
+		char *cgroup;
+	} oom;
 	/* for a go command (pid == go_pid): what it produced */
 	unsigned findings;	/* finding records emitted */
 	unsigned long errors;	/* failed calls behind them */
+	struct gt_verdict {
+		int weight;
+		enum gt_cause cause;
+		enum gt_go_dir go_dir;
+		pid_t pid;
+		enum gt_role role;
+		char *path, *explanation, *fix;
+	} verdict;
 	UT_hash_handle hh;
 };
 

@@ -119,6 +119,39 @@ static void json_finding(struct gt_sink *s, const struct gt_finding *f)
 		gt_json_str(&j, "mount_point", f->mount.target);
 		gt_json_str(&j, "fs_type", f->mount.fstype);
 	}
+	switch (f->cause) {
+	case GC_SECCOMP:
+		gt_json_str(&j, "seccomp_action", f->action);
+		break;
+	case GC_KILLED:
+		if (f->sender_pid >= 0) {
+			gt_json_int(&j, "sender_pid", f->sender_pid);
+			gt_json_str(&j, "sender_comm", f->sender_pid ? f->sender_comm : "kernel");
+		}
+		break;
+	case GC_OOM_KILL:
+		gt_json_str(&j, "cgroup", f->cgroup);
+		gt_json_int(&j, "memory_max", f->mem_max);
+		gt_json_int(&j, "memory_usage", f->mem_usage);
+		break;
+	case GC_PROCESS_LIMIT:
+		gt_json_int(&j, "pids_max", f->limits.pids_max);
+		gt_json_int(&j, "pids_current", f->limits.pids_cur);
+		gt_json_str(&j, "cgroup", f->cgroup);
+		gt_json_int(&j, "rlimit_nproc", (long long)f->limits.nproc_cur);
+		break;
+	case GC_FD_LIMIT:
+		gt_json_int(&j, "rlimit_nofile", (long long)f->limits.nofile_cur);
+		gt_json_int(&j, "rlimit_nofile_max", (long long)f->limits.nofile_max);
+		break;
+	case GC_MEMORY_LIMIT:
+		gt_json_int(&j, "rlimit_as", (long long)f->limits.as_cur);
+		break;
+	default:
+		break;
+	}
+	if (f->have_limits && f->limits.seccomp_mode)
+		gt_json_str(&j, "seccomp_mode", f->limits.seccomp_mode == 2 ? "filter" : "strict");
 	emit_json(s, &j);
 }
 
@@ -192,7 +225,12 @@ void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
 			fprintf(m, "` killed by %s", gt_signal_name(e->signal) ?: "signal");
 		else
 			fprintf(m, "` exited %d", e->exit_code);
-		fprintf(m, ", %u finding%s\n", e->findings, e->findings == 1 ? "" : "s");
+		fprintf(m, ", %u finding%s", e->findings, e->findings == 1 ? "" : "s");
+		if (e->verdict) {
+			fprintf(m, "; most likely: %s ", gt_cause_name(e->verdict->cause));
+			gt_text_escape(m, e->verdict->path ? e->verdict->path : "-");
+		}
+		fputc('\n', m);
 		if (fclose(m) == 0)
 			sink_write(s, buf, len);
 		free(buf);
@@ -216,6 +254,29 @@ void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
 	}
 	gt_json_int(&j, "findings", e->findings);
 	gt_json_int(&j, "errors", e->errors);
+	if (e->verdict) {
+		const struct gt_verdict *v = e->verdict;
+		bool test = e->go_argv && e->go_argv->argc > 1 && !strcmp(e->go_argv->argv[1], "test");
+
+		gt_json_obj(&j, "verdict");
+		gt_json_str(&j, "cause", gt_cause_name(v->cause));
+		gt_json_str(&j, "path", v->path);
+		gt_json_str(&j, "go_dir", gt_go_dir_name(v->go_dir));
+		gt_json_int(&j, "pid", v->pid);
+		gt_json_str(&j, "role", gt_role_name(v->role));
+		gt_json_str(&j, "explanation", v->explanation);
+		gt_json_str(&j, "fix", v->fix);
+		/* Go 1.19 hides these behind an unrelated message */
+		if (test && v->go_dir == GD_GOCACHE)
+			gt_json_str(&j, "note", "go test may report this as \"package testing is not "
+				    "in GOROOT\" or [setup failed]: the real cause is the build cache");
+		else if (v->role == GT_ROLE_TEST && (v->cause == GC_OOM_KILL || v->cause == GC_KILLED))
+			gt_json_str(&j, "note", "go test may print only FAIL for a test binary that "
+				    "was killed");
+		gt_json_obj_end(&j);
+	} else {
+		gt_json_null(&j, "verdict");
+	}
 	emit_json(s, &j);
 }
 

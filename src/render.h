@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "findings.h"
+#include "proctab.h"
 
 struct gt_sink {
 	int fd;
@@ -28,6 +29,7 @@ struct gt_exit_info {
 	int signal;		/* 0 when it exited */
 	unsigned findings;
 	unsigned long errors;
+	const struct gt_verdict *verdict;	/* the finding that most likely failed it */
 };
 
 void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e);

@@ -23,6 +23,8 @@ enum gt_event_type {
 	GT_EV_EXIT	= 2,	/* a tracked process ended */
 	GT_EV_SYSERR	= 3,	/* a tracked task's syscall failed */
 	GT_EV_FORK	= 4,	/* a tracked process forked a new process */
+	GT_EV_SIGNAL	= 5,	/* a fatal signal was sent to a tracked process */
+	GT_EV_OOM	= 6,	/* the OOM killer chose a tracked process */
 };
 
 /* gt_proc.flags */
@@ -118,6 +120,24 @@ struct gt_exit_event {
 	__u32 exit_code;
 };
 
+/* gt_limits.flags */
+#define GT_SE_SKIPPED	(1u << 0)	/* no sys_enter before this exit: a seccomp filter answered */
+#define GT_SE_NNP	(1u << 1)	/* no_new_privs is set (required by Landlock and filters) */
+#define GT_SE_PTRACED	(1u << 2)	/* under ptrace: skipped calls prove nothing */
+#define GT_SE_PAIRED	(1u << 3)	/* enter/exit pairing was known for this thread */
+
+#define GT_PIDS_MAX	(4194304 + 1)	/* pids.max "max" */
+
+/* Limits and sandbox state of the task at the failed call. */
+struct gt_limits {
+	__u64 nofile_cur, nofile_max;	/* RLIMIT_NOFILE */
+	__u64 nproc_cur;		/* RLIMIT_NPROC */
+	__u64 as_cur;			/* RLIMIT_AS */
+	__s64 pids_max, pids_cur;	/* the pids cgroup nearest its limit, -1 if none */
+	__u32 seccomp_mode;		/* 0 none, 1 strict, 2 filter */
+	__u32 flags;			/* GT_SE_* */
+};
+
 /*
  * A failed syscall. data holds path (path_len bytes, NUL included), then
  * the directory it is relative to (dir_len, 0 when path is absolute or
@@ -135,7 +155,33 @@ struct gt_syserr_event {
 	__u16 path2_len;
 	__u16 dir2_len;
 	__u16 fd_path;		/* 1 when path was resolved from an fd */
-	__u16 pad[5];
+	__u16 cg_len;		/* pids cgroup path (after dir2), for EAGAIN on clone */
+	__u16 pad[4];
+	struct gt_limits limits;
+	char data[];
+};
+
+/* A fatal-by-default signal sent to a tracked process: who sent it and why. */
+struct gt_signal_event {
+	struct gt_hdr hdr;	/* the target */
+	__u32 go_pid;
+	__s32 sig;
+	__s32 code;		/* si_code: SI_USER 0, SI_KERNEL 0x80, SYS_SECCOMP 1 for SIGSYS */
+	__s32 syscall;		/* SIGSYS from seccomp: the syscall refused */
+	__u32 arch;		/* its AUDIT_ARCH_* */
+	__s32 result;		/* TRACE_SIGNAL_DELIVERED 0, IGNORED 1, ALREADY_PENDING 2 ... */
+	__u32 sender_pid;	/* tgid of current when sent (0 for the kernel itself) */
+	__u32 sender_tid;
+	char sender_comm[GT_COMM_LEN];
+};
+
+/* The OOM killer's victim, with its memory cgroup. data: the cgroup path (cg_len). */
+struct gt_oom_event {
+	struct gt_hdr hdr;	/* the victim */
+	__u32 go_pid;
+	__u32 cg_len;
+	__u64 mem_max;		/* bytes, the memory cgroup's limit (0 unknown) */
+	__u64 mem_usage;	/* bytes in use at the kill */
 	char data[];
 };
 
@@ -144,7 +190,7 @@ _Static_assert(sizeof(struct gt_hdr) == 56, "gt_hdr layout");
 _Static_assert(sizeof(struct gt_creds) == 92, "gt_creds layout");
 _Static_assert(sizeof(struct gt_syscall_desc) == 8, "gt_syscall_desc layout");
 _Static_assert(sizeof(struct gt_exec_event) == 176, "gt_exec_event layout");
-_Static_assert(sizeof(struct gt_syserr_event) == 232, "gt_syserr_event layout");
+_Static_assert(sizeof(struct gt_syserr_event) == 288, "gt_syserr_event layout");
 
 /* Counters in the per-CPU "stats" array. */
 enum gt_stat {
@@ -154,6 +200,7 @@ enum gt_stat {
 	GT_STAT_LOST_EXIT,
 	GT_STAT_PROCS_FULL,	/* processes not tracked: the table was full */
 	GT_STAT_SYSERR,		/* failed syscalls of Go trees sent */
+	GT_STAT_LOST_SIGNAL,
 	GT_STAT_MAX,
 };
 

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Who killed a Go process, and why: fatal signals sent to tracked processes
+ * (signal_generate names the sender and, for SIGSYS from seccomp, the
+ * syscall) and the OOM killer's choice (mark_victim, with the memory
+ * cgroup and its limit). What it misses: a seccomp KILL_THREAD of one
+ * thread, which exits without a signal.
+ */
+#include "gotraced.bpf.h"
+
+#define SI_KERNEL	0x80
+#define SIGSYS		31
+
+/* Signals whose default action ends the process. */
+static __always_inline bool fatal_by_default(int sig)
+{
+	switch (sig) {
+	case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9:
+	case 10: case 11: case 12: case 13: case 14: case 15: case 24: case 25:
+	case 26: case 27: case 31:
+		return true;
+	}
+	return false;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct gt_signal_event *e;
+	struct gt_proc *p;
+	__u32 tgid;
+
+	if (!fatal_by_default(sig))
+		return 0;
+	tgid = task->tgid;
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->flags & GT_PF_GO))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(GT_STAT_LOST);
+		stat_inc(GT_STAT_LOST_SIGNAL);
+		return 0;
+	}
+	fill_hdr(&e->hdr, GT_EV_SIGNAL, task);
+	e->hdr.size = sizeof(*e);
+	e->go_pid = p->go_pid;
+	e->sig = sig;
+	e->result = result;
+	e->syscall = -1;
+	e->arch = 0;
+	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers */
+	if ((unsigned long)info <= 1) {
+		e->code = info ? SI_KERNEL : 0;
+	} else {
+		e->code = BPF_CORE_READ(info, si_code);
+		if (sig == SIGSYS) {
+			e->syscall = BPF_CORE_READ(info, _sifields._sigsys._syscall);
+			e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
+		}
+	}
+	e->sender_pid = cur->tgid;
+	e->sender_tid = cur->pid;
+	bpf_probe_read_kernel_str(e->sender_comm, sizeof(e->sender_comm), cur->comm);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/*
+ * mark_victim's arguments changed: (int pid) up to 6.7, (struct task_struct *,
+ * uid_t) since. The loader keeps the program whose prototype matches.
+ */
+static __always_inline int oom_victim(struct task_struct *t)
+{
+	struct cgroup_subsys_state *css;
+	struct gt_oom_event *e;
+	struct gt_scratch *s;
+	struct gt_proc *p;
+	__u32 tgid = BPF_CORE_READ(t, tgid), off;
+
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->flags & GT_PF_GO))
+		return 0;
+	s = get_scratch();
+	if (!s)
+		return 0;
+	e = (void *)s->buf;
+	fill_hdr(&e->hdr, GT_EV_OOM, t);
+	e->go_pid = p->go_pid;
+	e->mem_max = e->mem_usage = 0;
+	e->cg_len = 0;
+	css = BPF_CORE_READ(t, cgroups, subsys[bpf_core_enum_value(enum cgroup_subsys_id,
+								    memory_cgrp_id)]);
+	if (css) {
+		struct mem_cgroup *mc = (void *)css;
+
+		e->mem_max = BPF_CORE_READ(mc, memory.max) * 4096;
+		e->mem_usage = BPF_CORE_READ(mc, memory.usage.counter) * 4096;
+		e->cg_len = put_kn_path(BPF_CORE_READ(css, cgroup, kn), e->data);
+	}
+	off = e->cg_len;
+	output(s, sizeof(*e) + off, GT_STAT_LOST_SIGNAL);
+	return 0;
+}
+
+SEC("tp_btf/mark_victim")
+int BPF_PROG(gt_oom_task, struct task_struct *t)
+{
+	return oom_victim(t);
+}
+
+/* Older kernels pass only the pid: the cgroup is then looked up in user space. */
+SEC("tp_btf/mark_victim")
+int BPF_PROG(gt_oom_pid, int pid)
+{
+	struct gt_oom_event *e;
+	struct gt_proc *p;
+	__u32 tgid = pid;
+
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !(p->flags & GT_PF_GO))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(GT_STAT_LOST);
+		stat_inc(GT_STAT_LOST_SIGNAL);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->hdr.type = GT_EV_OOM;
+	e->hdr.size = sizeof(*e);
+	e->hdr.pid = e->hdr.tid = pid;
+	e->hdr.ts_ns = bpf_ktime_get_boot_ns();
+	e->go_pid = p->go_pid;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
