@@ -249,6 +249,26 @@ static void explain_lsm(struct gt_finding *f)
 			 f->cause == GC_LSM ? "security" : name);
 }
 
+/*
+ * Handing a directory over with chown -R is right for a cache or GOPATH that
+ * belongs to one build user, never for shared places like /tmp or $HOME's parent.
+ */
+static bool chown_is_safe(const struct gt_finding *f)
+{
+	static const char *const shared[] = {
+		"/", "/tmp", "/var/tmp", "/home", "/root", "/var", "/usr", "/opt", "/srv",
+		"/run", "/dev/shm", "/var/cache", "/var/lib",
+	};
+	const char *d = f->go_dir_path;
+
+	if (f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR || f->go_dir == GD_GOENV)
+		return false;
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
+		if (!strcmp(d, shared[i]))
+			return false;
+	return true;
+}
+
 static void explain_permission(struct gt_finding *f)
 {
 	char *dac = dac_refusal(f), *fix = NULL;
@@ -265,11 +285,15 @@ static void explain_permission(struct gt_finding *f)
 			 f->creds.fsuid, f->syscall, f->path, holds ? ", in " : "",
 			 holds ? holds : "", dac);
 		if (f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE &&
-		    f->go_dir_path)
+		    f->go_dir_path && chown_is_safe(f))
 			asprintf(&fix, "give uid %u its own %s (export %s=%s) or hand this one "
 				 "over: chown -R %u %s", f->creds.fsuid, gt_go_dir_name(f->go_dir),
 				 gt_go_dir_name(f->go_dir), suggested(f->go_dir), f->creds.fsuid,
 				 f->go_dir_path);
+		else if (f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE)
+			asprintf(&fix, "give uid %u its own %s: mkdir -p %s && export %s=%s",
+				 f->creds.fsuid, gt_go_dir_name(f->go_dir), suggested(f->go_dir),
+				 gt_go_dir_name(f->go_dir), suggested(f->go_dir));
 		else
 			asprintf(&fix, "make %s accessible to uid %u (chown or chmod), or run as "
 				 "its owner", f->path, f->creds.fsuid);
@@ -360,7 +384,7 @@ static void explain_killed(struct gt_finding *f)
 			 "memory cgroup %s used %llu MiB of its %llu MiB limit", f->comm, f->pid,
 			 gt_role_name(f->role), f->cgroup ? f->cgroup : "?",
 			 (unsigned long long)f->mem_usage >> 20, (unsigned long long)f->mem_max >> 20);
-		asprintf(&f->fix, "raise the memory limit of cgroup %s (memory.max, docker "
+		asprintf(&f->fix, "raise the memory limit of cgroup %s (memory.max on cgroup v2, memory.limit_in_bytes on v1, docker "
 			 "--memory, MemoryMax=) or use less memory at once: go build -p 1, go test "
 			 "-p 1 -parallel 1", f->cgroup ? f->cgroup : "of the job");
 		return;
