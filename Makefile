@@ -9,14 +9,14 @@ ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 VMLINUX  := vmlinux/$(ARCH)/vmlinux.h
 PREFIX   ?= /usr/local
 
-BPF_UNITS := proc syserr signal
+BPF_UNITS := proc syserr signal lsm
 BPF_OBJS  := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_UNITS))
 SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
              src/proctab.c src/findings.c src/diagnose.c src/render.c src/handlers.c src/log.c \
-             src/cli.c
+             src/cli.c src/lsm.c
 APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
@@ -24,7 +24,7 @@ LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 INCLUDES  := -I$(OUTPUT) -Iinclude -Isrc
 CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE
-LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp
+LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp -lselinux
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))

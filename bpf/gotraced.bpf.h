@@ -54,6 +54,21 @@ struct {
 	__type(value, struct sc_state);
 } sc_states SEC(".maps");
 
+/* An LSM refusal seen inside the current syscall, waiting for its sys_exit. */
+struct lsm_state {
+	__u64 ts;		/* 0: nothing pending */
+	__s32 nr;		/* the syscall it happened in */
+	__u32 pad;
+	struct gt_lsm_info info;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lsm_state);
+} lsm_states SEC(".maps");
+
 static __always_inline void stat_inc(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);

@@ -180,6 +180,17 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 			off += e->path_len;
 		}
 	}
+	/* an LSM refusal recorded in this very call (fexit, AVC): the same denial once */
+	{
+		struct lsm_state *ls = bpf_task_storage_get(&lsm_states, t, 0, 0);
+
+		__builtin_memset(&e->lsm, 0, sizeof(e->lsm));
+		if (ls && ls->ts && ls->nr == (__s32)nr &&
+		    bpf_ktime_get_boot_ns() - ls->ts < 1000000000ULL)
+			e->lsm = ls->info;
+		if (ls)
+			ls->ts = 0;
+	}
 	if (pids_css) {
 		e->cg_len = put_kn_path(BPF_CORE_READ(pids_css, cgroup, kn),
 					&data[off & GT_DATA_MASK]);

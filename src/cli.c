@@ -26,6 +26,7 @@ static const char usage[] =
 "  -f, --format FMT       text or json (default: text on a terminal, else json)\n"
 "  -a, --all-errors       report every failed syscall of Go processes\n"
 "      --flush-ms MS      gather repeats of a finding for up to MS ms (default 1000)\n"
+"      --probe            show which kernel mechanism each capability uses here\n"
 "  -v, --verbose          debug messages on stderr\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
@@ -55,6 +56,7 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		{ "all-errors", no_argument, NULL, 'a' },
 		{ "flush-ms", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "probe", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
@@ -105,6 +107,9 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 			break;
 		case 'v':
 			cfg->verbose = true;
+			break;
+		case 'P':
+			cfg->probe = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

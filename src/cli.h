@@ -17,6 +17,7 @@ struct gt_config {
 	enum gt_format format;
 	bool all_errors;
 	bool verbose;
+	bool probe;			/* --probe: print the mechanisms and exit */
 	unsigned flush_ms;		/* how long a finding may gather repeats */
 };
 

@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include "diagnose.h"
+#include "lsm.h"
+#include <selinux/selinux.h>
 
 /* stat path as the process saw it: through its root while it lives. */
 static int stat_as(pid_t pid, const char *path, struct stat *st)
@@ -124,40 +125,6 @@ static char *dac_refusal(const struct gt_finding *f)
 	return out;
 }
 
-/* The active LSMs, as the kernel lists them ("lockdown,capability,landlock,bpf"). */
-static const char *active_lsms(void)
-{
-	static char list[256];
-	static int done;
-	FILE *f;
-
-	if (done)
-		return list[0] ? list : NULL;
-	done = 1;
-	f = fopen("/sys/kernel/security/lsm", "re");
-	/* systemd mounts securityfs at boot; a bare VM or container may not have */
-	if (!f && errno == ENOENT &&
-	    !mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
-		f = fopen("/sys/kernel/security/lsm", "re");
-	if (!f)
-		return NULL;
-	if (!fgets(list, sizeof(list), f))
-		list[0] = '\0';
-	fclose(f);
-	list[strcspn(list, "\n")] = '\0';
-	return list[0] ? list : NULL;
-}
-
-static bool lsm_active(const char *lsms, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = lsms; p && (p = strstr(p, name)); p += n)
-		if ((p == lsms || p[-1] == ',') && (p[n] == ',' || !p[n]))
-			return true;
-	return false;
-}
-
 /* Which LSM refused, when owner, mode and mounts allowed the access. */
 static enum gt_cause which_lsm(void)
 {
@@ -165,12 +132,11 @@ static enum gt_cause which_lsm(void)
 		{ "selinux", GC_SELINUX }, { "apparmor", GC_APPARMOR },
 		{ "landlock", GC_LANDLOCK }, { "smack", GC_LSM }, { "tomoyo", GC_LSM },
 	};
-	const char *lsms = active_lsms();
 	enum gt_cause only = GC_LSM;
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof(file_lsms) / sizeof(file_lsms[0]); i++) {
-		if (lsm_active(lsms, file_lsms[i].n)) {
+		if (gt_lsm_active(file_lsms[i].n)) {
 			only = file_lsms[i].c;
 			n++;
 		}
@@ -223,9 +189,66 @@ static char *fix_move(const struct gt_finding *f, const char *why)
 	return out;
 }
 
+/* "{ read open }" from an AVC's denied bits, by libselinux where SELinux is on. */
+static void avc_perms(const struct gt_lsm_info *l, char *buf, size_t size)
+{
+	security_class_t cls = string_to_security_class(l->tclass);
+	size_t n = snprintf(buf, size, "{");
+
+	for (int bit = 0; bit < 32 && n < size; bit++) {
+		const char *p;
+
+		if (!(l->denied & (1u << bit)))
+			continue;
+		p = cls ? security_av_perm_to_string(cls, 1u << bit) : NULL;
+		if (p)
+			n += snprintf(buf + n, size - n, " %s", p);
+		else
+			n += snprintf(buf + n, size - n, " 0x%x", 1u << bit);
+	}
+	if (n < size)
+		snprintf(buf + n, size - n, " }");
+}
+
+/* The type field of a context: "system_u:object_r:gt_denied_t:s0" -> "gt_denied_t". */
+static void ctx_type(const char *ctx, char *buf, size_t size)
+{
+	const char *a = strchr(ctx, ':'), *b = a ? strchr(a + 1, ':') : NULL, *c;
+
+	if (!b) {
+		snprintf(buf, size, "%s", ctx);
+		return;
+	}
+	c = strchr(b + 1, ':');
+	snprintf(buf, size, "%.*s", (int)(c ? c - b - 1 : (long)strlen(b + 1)), b + 1);
+}
+
+static void explain_selinux(struct gt_finding *f)
+{
+	char perms[160], stype[64], ttype[64];
+
+	avc_perms(&f->lsm, perms, sizeof(perms));
+	ctx_type(f->lsm.scontext, stype, sizeof(stype));
+	ctx_type(f->lsm.tcontext, ttype, sizeof(ttype));
+	asprintf(&f->explanation, "SELinux denied %s %s on %s: the process runs as %s and the "
+		 "%s is labelled %s (tclass=%s)", f->comm, perms, f->path ? f->path : "(no path)",
+		 f->lsm.scontext, f->lsm.tclass, f->lsm.tcontext, f->lsm.tclass);
+	asprintf(&f->fix, "if %s is mislabelled, restorecon -Rv %s; to label it for the build: "
+		 "semanage fcontext -a -t <a type %s may %s> '%s(/.*)?' && restorecon -Rv %s; a "
+		 "container volume needs the :z or :Z option", f->path ? f->path : "the file",
+		 f->go_dir_path ? f->go_dir_path : f->path ? f->path : "PATH", stype, perms,
+		 f->go_dir_path ? f->go_dir_path : f->path ? f->path : "PATH",
+		 f->go_dir_path ? f->go_dir_path : f->path ? f->path : "PATH");
+	(void)ttype;
+}
+
 static void explain_lsm(struct gt_finding *f)
 {
-	const char *lsms = active_lsms(), *name = gt_cause_name(f->cause);
+	if (f->cause == GC_SELINUX && f->lsm.have_avc) {
+		explain_selinux(f);
+		return;
+	}
+	const char *lsms = gt_active_lsms(), *name = gt_cause_name(f->cause);
 	const char *var = gt_go_dir_name(f->go_dir);
 
 	if (f->cause == GC_LANDLOCK)
@@ -233,6 +256,7 @@ static void explain_lsm(struct gt_finding *f)
 			 "and mount allow it; Landlock is the only active LSM that restricts file "
 			 "access%s: a Landlock ruleset of the launcher forbids this access",
 			 f->comm, f->creds.fsuid, f->syscall, f->path,
+			 f->lsm.hook ? " (the kernel's LSM hook returned the refusal)" :
 			 f->limits.flags & GT_SE_NNP ? " and the process runs with no_new_privs" : "");
 	else
 		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s) although owner, "
@@ -455,9 +479,21 @@ void gt_diagnose(struct gt_finding *f)
 		f->cause = GC_SECCOMP;
 		f->action = "errno";
 	}
+	/* an LSM seen refusing in the kernel: no need to eliminate */
+	if (f->cause != GC_SECCOMP && f->lsm.have_avc) {
+		f->cause = GC_SELINUX;
+	} else if (f->cause != GC_SECCOMP && f->lsm.hook) {
+		f->cause = which_lsm();
+	}
 	switch (f->cause) {
 	case GC_SECCOMP:
 		explain_seccomp(f);
+		return;
+	case GC_SELINUX:
+	case GC_LANDLOCK:
+	case GC_APPARMOR:
+	case GC_LSM:
+		explain_lsm(f);
 		return;
 	case GC_OOM_KILL:
 	case GC_KILLED:

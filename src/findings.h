@@ -40,6 +40,7 @@ struct gt_finding {
 	bool sender_is_go;		/* the sender is this tree's go command */
 	int sig_syscall;		/* seccomp SIGSYS: the syscall refused, else -1 */
 	const char *action;		/* seccomp: "errno", "kill" or "trap" */
+	struct gt_lsm_info lsm;		/* an LSM refusal seen in the kernel during the call */
 	char *explanation, *fix;
 	char *key;			/* what repeats share */
 	unsigned long count;

@@ -190,6 +190,9 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	f->creds = e->creds;
 	f->limits = e->limits;
 	f->have_limits = true;
+	f->lsm = e->lsm;
+	f->lsm.tclass[GT_TCLASS_MAX - 1] = f->lsm.scontext[GT_CTX_MAX - 1] = '\0';
+	f->lsm.tcontext[GT_CTX_MAX - 1] = '\0';
 	f->sig_syscall = -1;
 	f->cgroup = take(d + e->path_len + e->dir_len + e->path2_len + e->dir2_len, e->cg_len);
 	/* the second path is what rename/link/symlink create: it is the one refused */

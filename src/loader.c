@@ -12,6 +12,8 @@
 #include "proc.skel.h"
 #include "syserr.skel.h"
 #include "signal.skel.h"
+#include "lsm.skel.h"
+#include "lsm.h"
 #include <bpf/btf.h>
 
 /* Findings by default; the rest needs --all-errors. */
@@ -51,6 +53,31 @@ static int explain(const char *what, int err)
 	else
 		gt_err("%s: %s", what, strerror(-err));
 	return err;
+}
+
+static void mech(struct gt_bpf *b, enum gt_capability c, const char *how, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void mech(struct gt_bpf *b, enum gt_capability c, const char *how, const char *fmt, ...)
+{
+	static const char *const what[GT_CAP_MAX] = {
+		[GT_CAP_PROC] = "Go process trees",
+		[GT_CAP_SYSERR] = "failed syscalls",
+		[GT_CAP_SECCOMP_ERRNO] = "seccomp RET_ERRNO",
+		[GT_CAP_SIGNAL] = "kills, seccomp kill/trap",
+		[GT_CAP_OOM] = "OOM kills",
+		[GT_CAP_LSM_VERDICT] = "LSM verdict",
+		[GT_CAP_SELINUX] = "SELinux AVC",
+		[GT_CAP_LANDLOCK] = "Landlock",
+		[GT_CAP_BPF_LSM] = "BPF LSM",
+	};
+	va_list ap;
+
+	b->mech[c].what = what[c];
+	b->mech[c].how = how;
+	va_start(ap, fmt);
+	vsnprintf(b->mech[c].why, sizeof(b->mech[c].why), fmt, ap);
+	va_end(ap);
 }
 
 /* Does the tracepoint's first argument (after ctx) have pointer type in this kernel? */
@@ -102,12 +129,89 @@ static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	if (err) {
 		gt_warn("signal and OOM tracing unavailable: %s; kills are still reported "
 			"from exit statuses", strerror(-err));
+		mech(b, GT_CAP_SIGNAL, "exit status", "signal_generate failed: %s; the signal "
+		     "is known, the sender is not", strerror(-err));
+		mech(b, GT_CAP_OOM, NULL, "mark_victim failed: %s", strerror(-err));
 		signal_bpf__destroy(sg);
 		return;
 	}
-	if (task_arg < 0)
+	mech(b, GT_CAP_SIGNAL, "tp_btf/signal_generate", "names the sender; SIGSYS carries "
+	     "the syscall a filter refused");
+	if (task_arg < 0) {
 		gt_warn("oom:mark_victim not found: OOM kills are reported as kills");
+		mech(b, GT_CAP_OOM, NULL, "no oom:mark_victim tracepoint in this kernel");
+	} else {
+		mech(b, GT_CAP_OOM, task_arg ? "tp_btf/mark_victim(task)" : "tp_btf/mark_victim(pid)",
+		     task_arg ? "victim's memory cgroup and limit read in the kernel" :
+		     "this kernel passes only the pid: no cgroup details");
+	}
 	b->signal = sg;
+}
+
+static int load_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o, bool fexit, bool avc)
+{
+	struct lsm_bpf *l = lsm_bpf__open();
+	int err;
+
+	if (!l)
+		return -errno;
+	l->rodata->targeted = o->targeted;
+	bpf_program__set_autoload(l->progs.gt_lsm_open, fexit);
+	bpf_program__set_autoload(l->progs.gt_lsm_exec, fexit);
+	bpf_program__set_autoload(l->progs.gt_lsm_mmap, fexit);
+	bpf_program__set_autoload(l->progs.gt_avc, avc);
+	err = bpf_map__reuse_fd(l->maps.procs, bpf_map__fd(b->proc->maps.procs));
+	err = err ?: bpf_map__reuse_fd(l->maps.lsm_states, bpf_map__fd(b->proc->maps.lsm_states));
+	err = err ?: bpf_map__reuse_fd(l->maps.events, bpf_map__fd(b->proc->maps.events));
+	err = err ?: bpf_map__reuse_fd(l->maps.stats, bpf_map__fd(b->proc->maps.stats));
+	err = err ?: bpf_map__reuse_fd(l->maps.sc_states, bpf_map__fd(b->proc->maps.sc_states));
+	err = err ?: lsm_bpf__load(l);
+	err = err ?: lsm_bpf__attach(l);
+	if (err) {
+		lsm_bpf__destroy(l);
+		return err;
+	}
+	b->lsm = l;
+	return 0;
+}
+
+/* fexit gives the combined LSM verdict; many kernels refuse it: fall back, never fail. */
+static void start_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o)
+{
+	/* the refusals are expected on many kernels: keep libbpf quiet about them */
+	libbpf_print_fn_t prev = libbpf_set_print(gt_verbose ? libbpf_print : NULL);
+	int err_fexit, err_avc = 0;
+
+	err_fexit = load_lsm(b, o, true, true);
+	if (err_fexit)
+		err_avc = load_lsm(b, o, false, true);
+	libbpf_set_print(prev);
+
+	if (!err_fexit)
+		mech(b, GT_CAP_LSM_VERDICT, "fexit/security_file_open,bprm_check,mmap_file",
+		     "the combined verdict of every LSM, seen in the kernel");
+	else
+		mech(b, GT_CAP_LSM_VERDICT, "elimination", "fexit refused here (%s): a refusal "
+		     "that owner, mode, mounts and seccomp do not explain is put on the LSMs",
+		     strerror(-err_fexit));
+	if (!err_fexit || !err_avc)
+		mech(b, GT_CAP_SELINUX, "tp_btf/selinux_audited", "%s",
+		     gt_lsm_active("selinux") ? "SELinux is active: its denials carry contexts" :
+		     "attached; SELinux is not an active LSM here, so it will not fire");
+	else
+		mech(b, GT_CAP_SELINUX, NULL, "selinux_audited unavailable: %s", strerror(-err_avc));
+	mech(b, GT_CAP_LANDLOCK, gt_lsm_active("landlock") ? "elimination" : NULL, "%s",
+	     gt_lsm_active("landlock") ? "active; Landlock has no tracepoint: a refusal "
+	     "nothing else explains, in a no_new_privs task, is put on it" :
+	     "not an active LSM here");
+	if (gt_lsm_active("bpf") && libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_LSM, NULL) == 1)
+		mech(b, GT_CAP_BPF_LSM, NULL, "available (bpf is an active LSM); not needed: it "
+		     "sees only what the LSMs before it allowed, fexit or elimination say more");
+	else if (gt_lsm_active("bpf"))
+		mech(b, GT_CAP_BPF_LSM, NULL, "bpf is an active LSM, but this kernel refuses to "
+		     "load LSM programs; not needed: fexit or elimination tell the verdict");
+	else
+		mech(b, GT_CAP_BPF_LSM, NULL, "not available (bpf is not an active LSM)");
 }
 
 int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
@@ -160,13 +264,30 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	err = syserr_bpf__attach(se);
 	if (err)
 		return explain("attaching the syscall-error tracer", err);
+	mech(b, GT_CAP_PROC, "tp_btf/sched_process_exec,fork,exit", "membership inherited in "
+	     "the kernel; environment and argv copied at exec");
+	mech(b, GT_CAP_SYSERR, "tp_btf/sys_exit", "arguments from the saved registers, paths "
+	     "resolved in the kernel");
+	mech(b, GT_CAP_SECCOMP_ERRNO, "tp_btf/sys_enter + task storage", "a call that reaches "
+	     "sys_exit without sys_enter was answered by a filter");
 	start_signal(b, o);
+	start_lsm(b, o);
 	b->events_fd = bpf_map__fd(pr->maps.events);
 	return 0;
 }
 
+void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f)
+{
+	fprintf(f, "%-26s %-48s %s\n", "CAPABILITY", "MECHANISM", "WHY");
+	for (int c = 0; c < GT_CAP_MAX; c++)
+		fprintf(f, "%-26s %-48s %s\n", b->mech[c].what ? b->mech[c].what : "?",
+			b->mech[c].how ? b->mech[c].how : "-", b->mech[c].why);
+}
+
 void gt_bpf_stop(struct gt_bpf *b)
 {
+	lsm_bpf__destroy(b->lsm);
+	b->lsm = NULL;
 	signal_bpf__destroy(b->signal);
 	b->signal = NULL;
 	syserr_bpf__destroy(b->syserr);

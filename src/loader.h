@@ -4,18 +4,34 @@
 #define GT_LOADER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <gotraced/events.h>
 
 struct proc_bpf;
 struct syserr_bpf;
 struct signal_bpf;
+struct lsm_bpf;
+
+/* What gotraced can see, each on the best mechanism this kernel allows. */
+enum gt_capability {
+	GT_CAP_PROC, GT_CAP_SYSERR, GT_CAP_SECCOMP_ERRNO, GT_CAP_SIGNAL, GT_CAP_OOM,
+	GT_CAP_LSM_VERDICT, GT_CAP_SELINUX, GT_CAP_LANDLOCK, GT_CAP_BPF_LSM, GT_CAP_MAX,
+};
+
+struct gt_mech {
+	const char *what;	/* the capability, for people */
+	const char *how;	/* the mechanism in use, NULL when none */
+	char why[200];		/* why this one (or none) */
+};
 
 struct gt_bpf {
 	struct proc_bpf *proc;
 	struct syserr_bpf *syserr;
 	struct signal_bpf *signal;	/* optional: NULL when it could not load */
+	struct lsm_bpf *lsm;		/* optional */
 	int events_fd;		/* the ring buffer */
+	struct gt_mech mech[GT_CAP_MAX];
 };
 
 struct gt_bpf_opts {
@@ -29,6 +45,9 @@ void gt_bpf_stop(struct gt_bpf *b);
 
 /* Follow process pid from now on (and, through fork, its future children). */
 int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags);
+
+/* Print the mechanism table (gotraced --probe). */
+void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f);
 
 /* Sum of the per-CPU counters. */
 int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX]);

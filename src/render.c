@@ -150,6 +150,16 @@ static void json_finding(struct gt_sink *s, const struct gt_finding *f)
 	default:
 		break;
 	}
+	if (f->lsm.hook)
+		gt_json_str(&j, "lsm_hook", f->lsm.hook == GT_HOOK_FILE_OPEN ? "security_file_open" :
+			    f->lsm.hook == GT_HOOK_BPRM_CHECK ? "security_bprm_check" :
+			    "security_mmap_file");
+	if (f->lsm.have_avc) {
+		gt_json_str(&j, "scontext", f->lsm.scontext);
+		gt_json_str(&j, "tcontext", f->lsm.tcontext);
+		gt_json_str(&j, "tclass", f->lsm.tclass);
+		gt_json_int(&j, "denied", f->lsm.denied);
+	}
 	if (f->have_limits && f->limits.seccomp_mode)
 		gt_json_str(&j, "seccomp_mode", f->limits.seccomp_mode == 2 ? "filter" : "strict");
 	emit_json(s, &j);

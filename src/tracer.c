@@ -119,7 +119,7 @@ int gt_trace(const struct gt_config *cfg)
 
 	if (check_pids(cfg))
 		return 2;
-	if (gt_sink_open(&st.sink, cfg->output,
+	if (gt_sink_open(&st.sink, cfg->probe ? NULL : cfg->output,
 			 cfg->format == GT_FMT_AUTO ? -1 : cfg->format == GT_FMT_TEXT))
 		return 2;
 	set_handlers();
@@ -127,6 +127,11 @@ int gt_trace(const struct gt_config *cfg)
 
 	if (gt_bpf_start(&b, &o))
 		goto cleanup;
+	if (cfg->probe) {
+		gt_bpf_print_probe(&b, stdout);
+		ret = 0;
+		goto cleanup;
+	}
 	rb = ring_buffer__new(b.events_fd, gt_handle_record, &st, NULL);
 	if (!rb) {
 		gt_err("cannot read the ring buffer: %s", strerror(errno));

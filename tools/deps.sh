@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
 	# build
 	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmount-dev
-	libseccomp-dev libcap-dev uthash-dev pkg-config
+	libseccomp-dev libselinux1-dev libcap-dev uthash-dev pkg-config
 	# tests
 	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd
 	# benchmarks

@@ -138,6 +138,30 @@ struct gt_limits {
 	__u32 flags;			/* GT_SE_* */
 };
 
+/* Which LSM check refused, seen by fexit (the combined verdict of all LSMs). */
+enum gt_lsm_hook {
+	GT_HOOK_NONE = 0,
+	GT_HOOK_FILE_OPEN = 1,		/* security_file_open */
+	GT_HOOK_BPRM_CHECK = 2,		/* security_bprm_check (exec) */
+	GT_HOOK_MMAP_FILE = 3,		/* security_mmap_file */
+};
+
+#define GT_CTX_MAX	128	/* SELinux context kept per side */
+#define GT_TCLASS_MAX	32
+
+/* An LSM refusal seen during the failed call, if any. */
+struct gt_lsm_info {
+	__u8 hook;		/* enum gt_lsm_hook, from fexit */
+	__u8 have_avc;		/* an SELinux AVC denial was audited */
+	__u16 pad;
+	__s32 ret;		/* the hook's return value */
+	__u32 denied;		/* AVC: denied permission bits of tclass */
+	__u32 requested;
+	char tclass[GT_TCLASS_MAX];
+	char scontext[GT_CTX_MAX];
+	char tcontext[GT_CTX_MAX];
+};
+
 /*
  * A failed syscall. data holds path (path_len bytes, NUL included), then
  * the directory it is relative to (dir_len, 0 when path is absolute or
@@ -158,6 +182,7 @@ struct gt_syserr_event {
 	__u16 cg_len;		/* pids cgroup path (after dir2), for EAGAIN on clone */
 	__u16 pad[4];
 	struct gt_limits limits;
+	struct gt_lsm_info lsm;
 	char data[];
 };
 
@@ -190,7 +215,7 @@ _Static_assert(sizeof(struct gt_hdr) == 56, "gt_hdr layout");
 _Static_assert(sizeof(struct gt_creds) == 92, "gt_creds layout");
 _Static_assert(sizeof(struct gt_syscall_desc) == 8, "gt_syscall_desc layout");
 _Static_assert(sizeof(struct gt_exec_event) == 176, "gt_exec_event layout");
-_Static_assert(sizeof(struct gt_syserr_event) == 288, "gt_syserr_event layout");
+_Static_assert(sizeof(struct gt_syserr_event) == 592, "gt_syserr_event layout");
 
 /* Counters in the per-CPU "stats" array. */
 enum gt_stat {

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * LSM refusals, recorded per thread and attached by sys_exit to the failed
+ * call they caused, so one denial is one finding whichever hooks saw it.
+ * - tp_btf/selinux_audited: SELinux's own record (contexts, class, perms).
+ * - fexit/security_{file_open,bprm_check,mmap_file}: the combined verdict of
+ *   every LSM, where the kernel allows fexit. Where it does not, user space
+ *   falls back to elimination (owner, mode, mounts and seccomp allow it).
+ */
+#include "gotraced.bpf.h"
+
+static __always_inline struct lsm_state *pending(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 tgid = t->tgid;
+	struct gt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	struct lsm_state *s;
+
+	if (!p || !(p->flags & GT_PF_GO))
+		return NULL;
+	s = bpf_task_storage_get(&lsm_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return NULL;
+	/* a new call: forget what an earlier one left */
+	if (s->nr != (__s32)BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(t), orig_ax) ||
+	    bpf_ktime_get_boot_ns() - s->ts > 1000000000ULL)
+		__builtin_memset(&s->info, 0, sizeof(s->info));
+	s->nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(t), orig_ax);
+	s->ts = bpf_ktime_get_boot_ns();
+	return s;
+}
+
+SEC("tp_btf/selinux_audited")
+int BPF_PROG(gt_avc, struct selinux_audit_data *sad, char *scontext, char *tcontext,
+	     const char *tclass)
+{
+	struct lsm_state *s;
+	__u32 denied = BPF_CORE_READ(sad, denied);
+
+	if (!denied)
+		return 0;	/* an auditallow grant, not a refusal */
+	s = pending();
+	if (!s)
+		return 0;
+	s->info.have_avc = 1;
+	s->info.denied = denied;
+	s->info.requested = BPF_CORE_READ(sad, requested);
+	bpf_probe_read_kernel_str(s->info.scontext, sizeof(s->info.scontext), scontext);
+	bpf_probe_read_kernel_str(s->info.tcontext, sizeof(s->info.tcontext), tcontext);
+	bpf_probe_read_kernel_str(s->info.tclass, sizeof(s->info.tclass), tclass);
+	return 0;
+}
+
+static __always_inline int hook_ret(__u8 hook, int ret)
+{
+	struct lsm_state *s;
+
+	if (!ret)
+		return 0;
+	s = pending();
+	if (s) {
+		s->info.hook = hook;
+		s->info.ret = ret;
+	}
+	return 0;
+}
+
+SEC("fexit/security_file_open")
+int BPF_PROG(gt_lsm_open, struct file *file, int ret)
+{
+	return hook_ret(GT_HOOK_FILE_OPEN, ret);
+}
+
+SEC("fexit/security_bprm_check")
+int BPF_PROG(gt_lsm_exec, struct linux_binprm *bprm, int ret)
+{
+	return hook_ret(GT_HOOK_BPRM_CHECK, ret);
+}
+
+SEC("fexit/security_mmap_file")
+int BPF_PROG(gt_lsm_mmap, struct file *file, unsigned long prot, unsigned long flags, int ret)
+{
+	return hook_ret(GT_HOOK_MMAP_FILE, ret);
+}
