@@ -252,14 +252,15 @@ enum gt_go_dir gt_go_dir_of(const struct gt_godirs *g, const char *path)
 			best_len = n;
 		}
 	}
-	if (best != GD_NONE)
-		return best;
-	/* a parent being created on the way to a Go directory (mkdir /.cache for GOCACHE) */
+	/*
+	 * A parent being created on the way to a Go directory (mkdir /.cache for
+	 * GOCACHE) belongs to it rather than to a shallower one that holds it (/tmp).
+	 */
 	for (int d = GD_GOCACHE; d < GD_MAX; d++)
 		if (d != GD_MODULE && g->dir[d] && strcmp(path, "/") &&
-		    gt_path_under(g->dir[d], path))
+		    gt_path_under(g->dir[d], path) && strlen(path) > best_len)
 			return d;
-	return GD_NONE;
+	return best;
 }
 
 static const char *const cause_names[GC_MAX] = {

@@ -293,11 +293,33 @@ static bool chown_is_safe(const struct gt_finding *f)
 	return true;
 }
 
+/* Go derived the directory from a HOME the user cannot write (docker -u UID gives HOME=/). */
+static bool home_unusable(const struct gt_finding *f)
+{
+	return f->go_dir_default && f->home && f->go_dir_path &&
+	       gt_path_under(f->go_dir_path, f->home) &&
+	       (!strcmp(f->home, "/") || gt_path_under(f->home, f->path));
+}
+
 static void explain_permission(struct gt_finding *f)
 {
 	char *dac = dac_refusal(f), *fix = NULL;
 	const char *holds = what_go_dir_holds(f->go_dir);
 
+	if (dac && home_unusable(f)) {
+		const char *var = gt_go_dir_name(f->go_dir);
+
+		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s: %s; %s is unset, so "
+			 "Go put it under HOME=%s, which this user cannot write (as with docker "
+			 "run -u UID)", f->comm, f->creds.fsuid, f->syscall, f->path, dac, var,
+			 f->home);
+		asprintf(&f->fix, "give the build a writable HOME (export HOME=/tmp/home-%u) or set "
+			 "%s explicitly: mkdir -p /tmp/go-%u && export %s=/tmp/go-%u/%s",
+			 f->creds.fsuid, var, f->creds.fsuid, var, f->creds.fsuid,
+			 f->go_dir == GD_GOCACHE ? "cache" : "dir");
+		free(dac);
+		return;
+	}
 	/* EACCES although DAC allows it: an LSM; EPERM stays a capability/permission matter */
 	if (!dac && f->err == EACCES) {
 		f->cause = which_lsm();

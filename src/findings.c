@@ -22,6 +22,7 @@ void gt_finding_free(struct gt_finding *f)
 	gt_argv_free(&f->go_argv);
 	free(f->path);
 	free(f->go_dir_path);
+	free(f->home);
 	free(f->explanation);
 	free(f->fix);
 	free(f->key);

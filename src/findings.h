@@ -28,6 +28,8 @@ struct gt_finding {
 	char *path;
 	enum gt_go_dir go_dir;
 	char *go_dir_path;		/* the directory go_dir stands for here */
+	bool go_dir_default;		/* go_dir_path is Go's default, not the variable's value */
+	char *home;			/* the process's HOME, for fixes that build on it */
 	enum gt_cause cause;
 	struct gt_creds creds;
 	struct gt_limits limits;

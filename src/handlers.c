@@ -150,6 +150,9 @@ static void place(struct gt_finding *f, const struct gt_procinfo *p)
 	f->go_dir = gt_go_dir_of(&g, f->path);
 	if (f->go_dir != GD_NONE && g.dir[f->go_dir])
 		f->go_dir_path = strdup(g.dir[f->go_dir]);
+	f->go_dir_default = f->go_dir != GD_NONE && !g.set[f->go_dir];
+	if (p->env.v[GE_HOME])
+		f->home = strdup(p->env.v[GE_HOME]);
 	gt_godirs_free(&g);
 }
 

@@ -68,6 +68,20 @@ static void go_dirs_defaults(void **state)
 	gt_goenv_free(&e);
 }
 
+static void go_dirs_home_under_tmp(void **state)
+{
+	const char *kv[] = { "HOME", "/tmp/h", NULL };
+	struct gt_goenv e = env_of(kv);
+	struct gt_godirs g;
+
+	gt_godirs_compute(&g, &e, "/usr/lib/go-1.19/bin/go", NULL);
+	/* creating $HOME/.cache on the way to GOCACHE is GOCACHE's, not /tmp's */
+	assert_int_equal(gt_go_dir_of(&g, "/tmp/h/.cache"), GD_GOCACHE);
+	assert_int_equal(gt_go_dir_of(&g, "/tmp/other"), GD_TMPDIR);
+	gt_godirs_free(&g);
+	gt_goenv_free(&e);
+}
+
 static void go_dirs_set(void **state)
 {
 	const char *kv[] = { "HOME", "/", "GOCACHE", "/c", "GOTMPDIR", "/w", "TMPDIR", "/t",
@@ -111,6 +125,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(roles), cmocka_unit_test(names),
 		cmocka_unit_test(go_dirs_defaults), cmocka_unit_test(go_dirs_set),
+		cmocka_unit_test(go_dirs_home_under_tmp),
 		cmocka_unit_test(causes),
 	};
 
