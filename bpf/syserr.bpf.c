@@ -225,12 +225,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
+	struct sc_state *s = NULL;
 	__u32 tgid, se_flags = 0;
 	struct gt_proc *p;
 
 	if (t->seccomp.mode) {
-		struct sc_state *s = bpf_task_storage_get(&sc_states, t, 0, 0);
-
+		s = bpf_task_storage_get(&sc_states, t, 0, 0);
 		if (s) {
 			if (s->paired) {
 				se_flags = GT_SE_PAIRED;
@@ -247,5 +247,17 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || !(p->flags & GT_PF_GO))
 		return 0;
+	/*
+	 * A tracked thread with no pairing state yet (it ran before gotraced):
+	 * start pairing now. Leaving a syscall, it is inside none, so the next
+	 * exit can be judged.
+	 */
+	if (t->seccomp.mode && !s) {
+		s = bpf_task_storage_get(&sc_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s) {
+			s->in = 0;
+			s->paired = 1;
+		}
+	}
 	return report(regs, ret, p, se_flags);
 }

@@ -443,7 +443,11 @@ static void explain_killed(struct gt_finding *f)
 			 "hangs on SIGQUIT) or raise -timeout");
 		return;
 	}
-	if (f->sender_pid > 0)
+	if (f->sender_pid == f->pid)
+		asprintf(&f->explanation, "%s (pid %d, %s) ended itself with %s: a crash or abort, "
+			 "usually after an earlier refusal", f->comm, f->pid, gt_role_name(f->role),
+			 sig);
+	else if (f->sender_pid > 0)
 		asprintf(&f->explanation, "%s (pid %d, %s) was killed by %s sent by %s (pid %d)",
 			 f->comm, f->pid, gt_role_name(f->role), sig, f->sender_comm, f->sender_pid);
 	else if (f->sender_pid == 0)
@@ -454,7 +458,10 @@ static void explain_killed(struct gt_finding *f)
 	else
 		asprintf(&f->explanation, "%s (pid %d, %s) was killed by %s; the sender was not "
 			 "seen", f->comm, f->pid, gt_role_name(f->role), sig);
-	if (f->signal == SIGSEGV || f->signal == SIGBUS || f->signal == SIGABRT)
+	if (f->sender_pid == f->pid && f->signal == SIGABRT)
+		asprintf(&f->fix, "see the finding before this one for the refusal that made %s "
+			 "abort; GOTRACEBACK=crash shows where it aborted", f->comm);
+	else if (f->signal == SIGSEGV || f->signal == SIGBUS || f->signal == SIGABRT)
 		asprintf(&f->fix, "%s crashed: run it again with GOTRACEBACK=crash to see where",
 			 f->comm);
 	else if (f->sender_pid > 0)
@@ -525,7 +532,7 @@ void gt_diagnose(struct gt_finding *f)
 		explain_permission(f);
 		return;
 	case GC_READ_ONLY:
-		asprintf(&f->explanation, "%s is on a read-only %s mount at %s, so %s could not "
+		asprintf(&f->explanation, "%s is on a read-only mount (%s at %s), so %s could not "
 			 "%s it%s%s", f->path, f->mount.fstype, f->mount.known ? f->mount.target : "?",
 			 f->comm, f->syscall, holds ? "; it is " : "", holds ? holds : "");
 		f->fix = fix_move(f, "writable");
@@ -533,7 +540,7 @@ void gt_diagnose(struct gt_finding *f)
 			asprintf(&f->fix, "mount %s read-write", f->mount.known ? f->mount.target : f->path);
 		return;
 	case GC_NOEXEC:
-		asprintf(&f->explanation, "%s is on a %s mounted noexec at %s, so %s cannot run "
+		asprintf(&f->explanation, "%s is on a noexec mount (%s at %s), so %s cannot run "
 			 "the %s", f->path, f->mount.fstype, f->mount.target, f->comm,
 			 f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR ?
 			 "binary it built in $WORK" : "program");

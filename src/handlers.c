@@ -22,8 +22,12 @@ static void emit_finding(struct gt_finding *f, void *ctx)
 	st->by_cause[f->cause]++;
 	if (go) {
 		struct gt_verdict *v = &go->verdict;
-		/* the strongest cause wins; the go command's own refusals and later ones on ties */
+		/* the strongest cause wins; the go command's own refusals and later ones on ties;
+		 * a process that aborted itself is a consequence, not a cause */
 		int w = gt_cause_weight(f->cause) * 4 + (f->pid == f->go_pid ? 2 : 0);
+
+		if (f->cause == GC_KILLED && f->sender_pid == f->pid)
+			w = 2;
 
 		go->findings++;
 		go->errors += f->count;

@@ -60,6 +60,14 @@ void gt_mounts_note(unsigned mntns, pid_t pid)
 	*s = tb;
 }
 
+/* Is option name set on the mount? (mnt_fs_match_options reads "noexec" as "not exec".) */
+static bool has_vfs_opt(struct libmnt_fs *fs, const char *name)
+{
+	const char *opts = mnt_fs_get_vfs_options(fs);
+
+	return opts && mnt_optstr_get_option(opts, name, NULL, NULL) == 0;
+}
+
 /* The mount holding path: the longest mount point above it, the last mounted on ties. */
 static void facts_from(struct libmnt_table *tb, const char *path, struct gt_mount_facts *m)
 {
@@ -82,8 +90,8 @@ static void facts_from(struct libmnt_table *tb, const char *path, struct gt_moun
 	m->known = true;
 	snprintf(m->target, sizeof(m->target), "%s", mnt_fs_get_target(best));
 	snprintf(m->fstype, sizeof(m->fstype), "%s", mnt_fs_get_fstype(best) ?: "");
-	m->noexec = mnt_fs_match_options(best, "noexec") == 1;
-	m->read_only = mnt_fs_match_options(best, "ro") == 1;
+	m->noexec = has_vfs_opt(best, "noexec");
+	m->read_only = has_vfs_opt(best, "ro");
 }
 
 int gt_mounts_lookup_file(const char *mountinfo, const char *path, struct gt_mount_facts *m)
