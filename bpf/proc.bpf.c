@@ -86,9 +86,11 @@ static __noinline int classify_exec(struct gt_fname *f)
 	if (seg_is(f, f->slash[2], f->slash[1], "tool", 4) &&
 	    seg_is(f, f->slash[3], f->slash[2], "pkg", 3))
 		return EXEC_TOOL;
+	/* machine-wide, a test binary counts in a go-build dir; under a root the
+	 * user named (--pid, run mode), any *.test (go test -c output) does */
 	if (n > 5 && at(f, n - 5) == '.' && at(f, n - 4) == 't' && at(f, n - 3) == 'e' &&
 	    at(f, n - 2) == 's' && at(f, n - 1) == 't' &&
-	    seg_starts(f, f->slash[2], "go-build", 8))
+	    (targeted || seg_starts(f, f->slash[2], "go-build", 8)))
 		return EXEC_TEST;
 	return EXEC_OTHER;
 }

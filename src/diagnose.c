@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,20 @@ static bool creates(const char *sc)
 	return false;
 }
 
+/* The access an open asked for (4 read, 2 write), from its flags. */
+static int open_need(const struct gt_finding *f)
+{
+	if (creates(f->syscall))
+		return 2;
+	if (f->open_flags < 0)
+		return strncmp(f->syscall, "open", 4) ? 4 : 2;	/* unknown: assume the worst */
+	switch (f->open_flags & O_ACCMODE) {
+	case O_WRONLY: return 2;
+	case O_RDWR: return 6;
+	default: return f->open_flags & O_TRUNC ? 2 : 4;
+	}
+}
+
 /*
  * Find the path component whose owner and mode refuse the access: a
  * directory on the way that cannot be searched, or the last existing one.
@@ -73,11 +88,12 @@ static bool creates(const char *sc)
  */
 static char *dac_refusal(const struct gt_finding *f)
 {
-	char *p = strdup(f->path), *s, *out = NULL;
+	char *p, *s, *out = NULL;
 	struct stat st;
-	bool create = creates(f->syscall) || !strncmp(f->syscall, "open", 4);
+	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
+								 : (f->open_flags & O_CREAT) != 0);
 
-	if (!p)
+	if (!f->path || !(p = strdup(f->path)))
 		return NULL;
 	/* walk down: every directory needs search permission */
 	for (s = p + 1;; s++) {
@@ -110,13 +126,14 @@ static char *dac_refusal(const struct gt_finding *f)
 		}
 		if (c == '\0') {
 			/* the path exists: the refused access is on the object itself */
-			int need = !strcmp(f->syscall, "execve") ? 1 : create ? 2 : 4;
+			int need = !strcmp(f->syscall, "execve") ? 1 : open_need(f);
 
 			if (!dac_allows(&st, &f->creds, need))
 				asprintf(&out, "%s is owned by uid %u, gid %u with mode %04o, so "
 					 "uid %u cannot %s it", p, st.st_uid, st.st_gid,
 					 st.st_mode & 07777, f->creds.fsuid,
-					 need == 1 ? "execute" : need == 2 ? "write" : "read");
+					 need == 1 ? "execute" : need == 2 ? "write" :
+					 need == 6 ? "read and write" : "read");
 			break;
 		}
 		*s = '/';
@@ -320,8 +337,8 @@ static void explain_permission(struct gt_finding *f)
 		free(dac);
 		return;
 	}
-	/* EACCES although DAC allows it: an LSM; EPERM stays a capability/permission matter */
-	if (!dac && f->err == EACCES) {
+	/* EACCES on a path although DAC allows it: an LSM; EPERM stays a capability matter */
+	if (!dac && f->err == EACCES && f->path) {
 		f->cause = which_lsm();
 		explain_lsm(f);
 		return;

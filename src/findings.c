@@ -26,6 +26,9 @@ void gt_finding_free(struct gt_finding *f)
 	free(f->explanation);
 	free(f->fix);
 	free(f->key);
+	free(f->raw_key);
+	for (int i = 0; i < 8; i++)
+		free(f->aliases[i]);
 	free(f->cgroup);
 	free(f);
 }
@@ -42,14 +45,39 @@ void gt_findings_add(struct gt_finding *f)
 		if (p->go_pid == f->go_pid && p->key && f->key && !strcmp(p->key, f->key)) {
 			p->count += f->count;
 			p->last_ns = f->ts_ns;
+			for (int i = 0; f->raw_key && i < 8; i++) {
+				if (!p->aliases[i]) {
+					p->aliases[i] = f->raw_key;
+					f->raw_key = NULL;
+					break;
+				}
+			}
 			gt_finding_free(f);
 			return;
 		}
 	}
+	f->aliases[0] = f->raw_key;
+	f->raw_key = NULL;
 	f->last_ns = f->ts_ns;
 	f->next = NULL;
 	*pp = f;
 	npending++;
+}
+
+bool gt_findings_bump(pid_t go_pid, const char *raw_key, __u64 ts_ns)
+{
+	for (struct gt_finding *p = pending; p; p = p->next) {
+		if (p->go_pid != go_pid)
+			continue;
+		for (int i = 0; i < 8 && p->aliases[i]; i++) {
+			if (!strcmp(p->aliases[i], raw_key)) {
+				p->count++;
+				p->last_ns = ts_ns;
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 void gt_findings_flush(pid_t go_pid, __u64 now_ns, bool all)

@@ -24,6 +24,7 @@ struct gt_finding {
 	struct gt_argv go_argv;
 	char syscall[32];		/* "" for a kill */
 	int err;			/* positive errno, 0 for a kill */
+	long open_flags;		/* open/openat/creat flags, -1 when unknown */
 	int signal;			/* terminating signal for a kill */
 	char *path;
 	enum gt_go_dir go_dir;
@@ -45,6 +46,8 @@ struct gt_finding {
 	struct gt_lsm_info lsm;		/* an LSM refusal seen in the kernel during the call */
 	char *explanation, *fix;
 	char *key;			/* what repeats share */
+	char *raw_key;			/* the record's own facts, known before diagnosis */
+	char *aliases[8];		/* raw keys already merged here: repeats skip diagnosis */
 	unsigned long count;
 	struct gt_finding *next;
 };
@@ -54,6 +57,11 @@ typedef void (*gt_finding_fn)(struct gt_finding *f, void *ctx);
 void gt_findings_init(unsigned flush_ms, gt_finding_fn emit, void *ctx);
 /* Takes ownership of f: either queued, or merged into a pending one and freed. */
 void gt_findings_add(struct gt_finding *f);
+/*
+ * A repeat of a record already diagnosed: count it on its pending finding
+ * without diagnosing again (the flood path). False when there is none.
+ */
+bool gt_findings_bump(pid_t go_pid, const char *raw_key, __u64 ts_ns);
 /* Emit pending findings: of go command go_pid (-1: all) or those older than flush_ms. */
 void gt_findings_flush(pid_t go_pid, __u64 now_ns, bool all);
 unsigned gt_findings_pending(void);

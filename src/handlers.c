@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,17 @@ static void make_key(struct gt_finding *f)
 	free(dir);
 }
 
+/* Facts of the record that decide its finding: same facts, same finding. */
+static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e)
+{
+	const char *slash = f->path ? strrchr(f->path, '/') : NULL;
+	int dirlen = slash ? (int)(slash - f->path) : 0;
+
+	asprintf(&f->raw_key, "%d|%d|%u|%u|%d|%s|%.*s", e->nr, f->err, e->creds.fsuid,
+		 e->limits.flags & GT_SE_SKIPPED, e->lsm.hook | e->lsm.have_avc << 4,
+		 e->lsm.tcontext, dirlen, f->path ? f->path : "");
+}
+
 static void on_syserr(const struct gt_syserr_event *e, size_t size)
 {
 	const char *d = e->data;
@@ -194,6 +206,9 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 		return;
 	gt_syscall_name(e->nr, f->syscall, sizeof(f->syscall));
 	f->err = -e->ret;
+	f->open_flags = !strcmp(f->syscall, "open") ? (long)e->args[1] :
+			!strcmp(f->syscall, "openat") ? (long)e->args[2] :
+			!strcmp(f->syscall, "creat") ? O_CREAT | O_WRONLY | O_TRUNC : -1;
 	f->creds = e->creds;
 	f->limits = e->limits;
 	f->have_limits = true;
@@ -214,6 +229,13 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 		f->path = gt_path_join(dir, path);
 	free(path);
 	free(dir);
+
+	/* a repeat of what was just diagnosed: count it, skip the stat and mount work */
+	raw_key(f, e);
+	if (gt_findings_bump(f->go_pid, f->raw_key, f->ts_ns)) {
+		gt_finding_free(f);
+		return;
+	}
 
 	place(f, p);
 	gt_mounts_lookup(e->hdr.mntns, e->hdr.pid, f->path, &f->mount);

@@ -11,11 +11,23 @@
 
 #define GT_MNTNS_CACHE 32
 
+/* A table is re-read at most this often: a flood must not parse mountinfo per event. */
+#define GT_MOUNTS_TTL_NS	(250 * 1000000ULL)
+
 static struct {
 	unsigned mntns;
 	struct libmnt_table *tb;
+	unsigned long long read_ns;
 } cache[GT_MNTNS_CACHE];
 static int cache_next;
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static struct libmnt_table *read_table(const char *file)
 {
@@ -30,34 +42,36 @@ static struct libmnt_table *read_table(const char *file)
 	return tb;
 }
 
-static struct libmnt_table **slot(unsigned mntns, bool create)
+static int slot(unsigned mntns, bool create)
 {
 	int i;
 
 	for (i = 0; i < GT_MNTNS_CACHE; i++)
 		if (cache[i].tb && cache[i].mntns == mntns)
-			return &cache[i].tb;
+			return i;
 	if (!create)
-		return NULL;
+		return -1;
 	i = cache_next++ % GT_MNTNS_CACHE;
 	mnt_unref_table(cache[i].tb);
 	cache[i].tb = NULL;
 	cache[i].mntns = mntns;
-	return &cache[i].tb;
+	return i;
 }
 
 void gt_mounts_note(unsigned mntns, pid_t pid)
 {
 	char file[64];
-	struct libmnt_table *tb, **s;
+	struct libmnt_table *tb;
+	int i;
 
 	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
 	tb = read_table(file);
 	if (!tb)
 		return;	/* gone already: keep what we had */
-	s = slot(mntns, true);
-	mnt_unref_table(*s);
-	*s = tb;
+	i = slot(mntns, true);
+	mnt_unref_table(cache[i].tb);
+	cache[i].tb = tb;
+	cache[i].read_ns = mono_ns();
 }
 
 /* Is option name set on the mount? (mnt_fs_match_options reads "noexec" as "not exec".) */
@@ -108,22 +122,23 @@ int gt_mounts_lookup_file(const char *mountinfo, const char *path, struct gt_mou
 
 void gt_mounts_lookup(unsigned mntns, pid_t pid, const char *path, struct gt_mount_facts *m)
 {
-	struct libmnt_table **s;
 	struct stat st;
+	int i;
 
 	memset(m, 0, sizeof(*m));
 	if (!path || path[0] != '/')
 		return;
-	/* a live process shows the mounts as they are now */
-	if (pid > 0)
+	/* a live process shows the mounts as they are now; a recent read will do */
+	i = slot(mntns, false);
+	if (pid > 0 && (i < 0 || mono_ns() - cache[i].read_ns > GT_MOUNTS_TTL_NS))
 		gt_mounts_note(mntns, pid);
-	s = slot(mntns, false);
-	if (!s && stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == mntns) {
+	i = slot(mntns, false);
+	if (i < 0 && stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == mntns) {
 		gt_mounts_note(mntns, getpid());
-		s = slot(mntns, false);
+		i = slot(mntns, false);
 	}
-	if (s && *s)
-		facts_from(*s, path, m);
+	if (i >= 0 && cache[i].tb)
+		facts_from(cache[i].tb, path, m);
 }
 
 void gt_mounts_free(void)
