@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Boot Debian's stock kernel under qemu (TCG: no KVM needed) with SELinux
+# enforcing and BPF LSM on, run a payload script in it, and judge the run
+# from the result lines the guest prints on its serial console.
+#
+#   boot.sh -p PAYLOAD [-b BIN]... [-f SRC:DST]... [-l LOG] [-t SECS]
+#           [-m MEM] [-a ARGS] [-k KERNEL] [-n] [-v]
+#
+#   -p PAYLOAD  script run in the guest by /init once proc, sys, devtmpfs,
+#               tmpfs /tmp, securityfs, tracefs, bpffs and selinuxfs are
+#               mounted and the test policy is loaded; it prints
+#               "GT-RESULT name pass|fail|skip detail" lines (see guest-lib.sh)
+#   -b BIN      executable put on the guest's PATH (/gt/bin) with its libraries
+#   -f SRC:DST  extra file or directory for the guest
+#   -l LOG      keep the serial log there (default: a temporary file)
+#   -t SECS     qemu's time limit (default 120)
+#   -m MEM      guest memory (default 256M)
+#   -a ARGS     more kernel command line
+#   -k KERNEL   kernel image (default: the decompressed vmlinux that
+#               fetch-kernel.sh caches in $GT_GUEST_DIR, .output/guest)
+#   -n          no SELinux policy (SELinux stays enabled but unloaded)
+#   -v          verbose kernel console (no "quiet"): shows AVC records
+# Exit status: 0 when the guest reached GT-DONE, printed at least one result
+# and no "fail"; 1 otherwise; 77 when the guest cannot be run here.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+gdir=${GT_GUEST_DIR:-$root/.output/guest}
+payload= log= timeout_s=120 mem=256M extra= kernel= policy=1 quiet=quiet
+mkargs=()
+while getopts "p:b:f:l:t:m:a:k:nv" opt; do
+	case $opt in
+	p) payload=$OPTARG ;;
+	b) mkargs+=(-b "$OPTARG") ;;
+	f) mkargs+=(-f "$OPTARG") ;;
+	l) log=$OPTARG ;;
+	t) timeout_s=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	a) extra=$OPTARG ;;
+	k) kernel=$OPTARG ;;
+	n) policy= ;;
+	v) quiet= ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$payload" ] || { sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+
+unavailable() { echo "guest: cannot run: $*" >&2; exit 77; }
+command -v qemu-system-x86_64 >/dev/null || unavailable "no qemu-system-x86_64 (make deps)"
+command -v cpio >/dev/null || unavailable "no cpio (make deps)"
+[ "$(uname -m)" = x86_64 ] || unavailable "guest tests are x86_64 only"
+
+if [ -z "$kernel" ]; then
+	"$here/fetch-kernel.sh" "$gdir" >&2 || unavailable "no guest kernel (fetch-kernel.sh failed)"
+	kernel=$gdir/vmlinux
+fi
+[ -r "$kernel" ] || unavailable "no kernel image $kernel"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[ -n "$log" ] || log=$work/serial.log
+
+if [ -n "$policy" ]; then
+	command -v checkpolicy >/dev/null || unavailable "no checkpolicy (make deps)"
+	checkpolicy -U allow -c 33 -o "$work/policy.bin" "$here/policy/gt.te" >/dev/null ||
+		{ echo "guest: policy does not compile" >&2; exit 1; }
+	mkargs+=(-P "$work/policy.bin")
+fi
+mkargs+=(-f "$here/guest-lib.sh:/gt/lib.sh")
+"$here/mkinitramfs.sh" -o "$work/initramfs.cpio" -p "$payload" "${mkargs[@]}" ||
+	{ echo "guest: initramfs build failed" >&2; exit 1; }
+
+# lsm= must name selinux (and bpf, for BPF LSM programs) and not apparmor,
+# which Debian would otherwise pick first. panic=-1 + -no-reboot: a guest
+# panic ends qemu at once instead of hanging until the timeout.
+cmdline="console=ttyS0 panic=-1 lsm=landlock,lockdown,yama,selinux,bpf enforcing=1 $quiet $extra"
+start=$(date +%s.%N)
+timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 1 -m "$mem" \
+	-nodefaults -no-user-config -nographic -no-reboot -serial stdio \
+	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
+	</dev/null 2>&1 | tr -d '\r' >"$log"
+qrc=${PIPESTATUS[0]}
+end=$(date +%s.%N)
+
+grep '^GT-RESULT ' "$log"
+pass=$(grep -cE '^GT-RESULT [^ ]+ pass' "$log")
+fail=$(grep -cE '^GT-RESULT [^ ]+ fail' "$log")
+skip=$(grep -cE '^GT-RESULT [^ ]+ skip' "$log")
+boot=$(sed -n 's/^GT-BOOT uptime=\([0-9.]*\).*/\1/p' "$log" | head -n1)
+done_line=$(grep -m1 '^GT-DONE ' "$log")
+wall=$(echo "$end - $start" | bc)
+echo "guest: wall ${wall}s, /init at ${boot:-?}s guest uptime," \
+	"${done_line:-no GT-DONE} (qemu status $qrc)"
+echo "guest: $pass passed, $fail failed, $skip skipped"
+
+if [ -z "$done_line" ]; then
+	[ "$qrc" = 124 ] && echo "guest: timed out after ${timeout_s}s" >&2
+	echo "guest: the payload did not finish; last serial lines:" >&2
+	tail -n 20 "$log" | sed 's/^/guest|   /' >&2
+	exit 1
+fi
+[ "$fail" -eq 0 ] && [ "$((pass + skip))" -gt 0 ]
