@@ -87,7 +87,7 @@ test-system: gotraced $(HELPERS)
 	@tests/run-system.sh
 
 # The whole suite: unit tests, then the daemon against real Go failures.
-test: gotraced $(UNIT_TESTS) $(HELPERS)
+test: gotraced $(UNIT_TESTS) $(HELPERS) $(GUEST_BINS)
 	@tests/run-all.sh $(UNIT_TESTS)
 
 # Guest-kernel tests (tests/guest/README.md): SELinux, fexit and BPF LSM,

@@ -4,15 +4,17 @@
 # enforcing and BPF LSM on, run a payload script in it, and judge the run
 # from the result lines the guest prints on its serial console.
 #
-#   boot.sh -p PAYLOAD [-b BIN]... [-f SRC:DST]... [-l LOG] [-t SECS]
-#           [-m MEM] [-a ARGS] [-k KERNEL] [-n] [-v]
+#   boot.sh -p PAYLOAD... [-b BIN]... [-f SRC:DST]... [-e NAME=VALUE]...
+#           [-l LOG] [-t SECS] [-m MEM] [-a ARGS] [-k KERNEL] [-n] [-v]
 #
 #   -p PAYLOAD  script run in the guest by /init once proc, sys, devtmpfs,
 #               tmpfs /tmp, securityfs, tracefs, bpffs and selinuxfs are
 #               mounted and the test policy is loaded; it prints
-#               "GT-RESULT name pass|fail|skip detail" lines (see guest-lib.sh)
+#               "GT-RESULT name pass|fail|skip detail" lines (see guest-lib.sh);
+#               repeatable: several payloads share one boot, run in order
 #   -b BIN      executable put on the guest's PATH (/gt/bin) with its libraries
 #   -f SRC:DST  extra file or directory for the guest
+#   -e N=V      environment variable exported to the payloads
 #   -l LOG      keep the serial log there (default: a temporary file)
 #   -t SECS     qemu's time limit (default 120)
 #   -m MEM      guest memory (default 256M)
@@ -21,20 +23,22 @@
 #               fetch-kernel.sh caches in $GT_GUEST_DIR, .output/guest)
 #   -n          no SELinux policy (SELinux stays enabled but unloaded)
 #   -v          verbose kernel console (no "quiet"): shows AVC records
-# Exit status: 0 when the guest reached GT-DONE, printed at least one result
-# and no "fail"; 1 otherwise; 77 when the guest cannot be run here.
+# Ends with "guest: N passed, N failed, N skipped" (GT-RESULT lines; a guest
+# that never reaches GT-DONE counts one more failure). Exit status: 0 when
+# nothing failed, 1 otherwise, 77 when the guest cannot be run here.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 gdir=${GT_GUEST_DIR:-$root/.output/guest}
-payload= log= timeout_s=120 mem=256M extra= kernel= policy=1 quiet=quiet
-mkargs=()
-while getopts "p:b:f:l:t:m:a:k:nv" opt; do
+payloads=() log= timeout_s=120 mem=256M extra= kernel= policy=1 quiet=quiet
+mkargs=() envs=()
+while getopts "p:b:f:e:l:t:m:a:k:nv" opt; do
 	case $opt in
-	p) payload=$OPTARG ;;
+	p) payloads+=(-p "$OPTARG") ;;
 	b) mkargs+=(-b "$OPTARG") ;;
 	f) mkargs+=(-f "$OPTARG") ;;
+	e) envs+=("$OPTARG") ;;
 	l) log=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -45,7 +49,7 @@ while getopts "p:b:f:l:t:m:a:k:nv" opt; do
 	*) exit 2 ;;
 	esac
 done
-[ -n "$payload" ] || { sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+[ ${#payloads[@]} -gt 0 ] || { sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 unavailable() { echo "guest: cannot run: $*" >&2; exit 77; }
 command -v qemu-system-x86_64 >/dev/null || unavailable "no qemu-system-x86_64 (make deps)"
@@ -69,7 +73,13 @@ if [ -n "$policy" ]; then
 	mkargs+=(-P "$work/policy.bin")
 fi
 mkargs+=(-f "$here/guest-lib.sh:/gt/lib.sh")
-"$here/mkinitramfs.sh" -o "$work/initramfs.cpio" -p "$payload" "${mkargs[@]}" ||
+: >"$work/env"
+for e in "${envs[@]}"; do
+	[[ $e == [A-Za-z_]*=* ]] || { echo "guest: -e $e: not NAME=VALUE" >&2; exit 2; }
+	printf 'export %s=%q\n' "${e%%=*}" "${e#*=}" >>"$work/env"
+done
+mkargs+=(-f "$work/env:/gt/env")
+"$here/mkinitramfs.sh" -o "$work/initramfs.cpio" "${payloads[@]}" "${mkargs[@]}" ||
 	{ echo "guest: initramfs build failed" >&2; exit 1; }
 
 # lsm= must name selinux (and bpf, for BPF LSM programs) and not apparmor,
@@ -83,7 +93,6 @@ timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
 	</dev/null 2>&1 | tr -d '\r' >"$log"
 qrc=${PIPESTATUS[0]}
-end=$(date +%s.%N)
 
 grep '^GT-RESULT ' "$log"
 pass=$(grep -cE '^GT-RESULT [^ ]+ pass' "$log")
@@ -91,15 +100,18 @@ fail=$(grep -cE '^GT-RESULT [^ ]+ fail' "$log")
 skip=$(grep -cE '^GT-RESULT [^ ]+ skip' "$log")
 boot=$(sed -n 's/^GT-BOOT uptime=\([0-9.]*\).*/\1/p' "$log" | head -n1)
 done_line=$(grep -m1 '^GT-DONE ' "$log")
-wall=$(echo "$end - $start" | bc)
-echo "guest: wall ${wall}s, /init at ${boot:-?}s guest uptime," \
+wall=$(echo "$(date +%s.%N) - $start" | bc)
+echo "guest: qemu ${wall}s wall; guest uptime at /init ${boot:-?}s," \
 	"${done_line:-no GT-DONE} (qemu status $qrc)"
-echo "guest: $pass passed, $fail failed, $skip skipped"
-
 if [ -z "$done_line" ]; then
+	# a guest that never finished failed as a whole, whatever it printed
+	fail=$((fail + 1))
 	[ "$qrc" = 124 ] && echo "guest: timed out after ${timeout_s}s" >&2
-	echo "guest: the payload did not finish; last serial lines:" >&2
+	echo "guest: the payloads did not finish; last serial lines:" >&2
 	tail -n 20 "$log" | sed 's/^/guest|   /' >&2
-	exit 1
+elif [ "$((pass + fail + skip))" -eq 0 ]; then
+	fail=1
+	echo "guest: no GT-RESULT line at all" >&2
 fi
-[ "$fail" -eq 0 ] && [ "$((pass + skip))" -gt 0 ]
+echo "guest: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

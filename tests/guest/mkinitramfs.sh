@@ -3,9 +3,10 @@
 # Build the guest's initramfs (a newc cpio, uncompressed: under TCG the
 # kernel copies it faster than it could inflate it).
 #
-#   mkinitramfs.sh -o OUT.cpio [-p PAYLOAD] [-P POLICY] [-b BIN]... [-f SRC:DST]...
+#   mkinitramfs.sh -o OUT.cpio [-p PAYLOAD]... [-P POLICY] [-b BIN]... [-f SRC:DST]...
 #
-#   -p PAYLOAD  shell script the guest's /init runs (as /gt/payload)
+#   -p PAYLOAD  script the guest's /init runs (repeatable: in the given order,
+#               from /gt/payload.d/)
 #   -P POLICY   compiled SELinux policy, loaded by /init before the payload
 #   -b BIN      executable put in /gt/bin (on PATH), with the shared libraries
 #               ldd lists for it at their host paths; static binaries (Go
@@ -15,19 +16,19 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out= payload= policy=
-bins=() files=()
+out= policy=
+bins=() files=() payloads=()
 while getopts "o:p:P:b:f:" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
-	p) payload=$OPTARG ;;
+	p) payloads+=("$OPTARG") ;;
 	P) policy=$OPTARG ;;
 	b) bins+=("$OPTARG") ;;
 	f) files+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
-[ -n "$out" ] || { echo "usage: $0 -o OUT.cpio [-p PAYLOAD] [-P POLICY] [-b BIN]... [-f SRC:DST]..." >&2; exit 2; }
+[ -n "$out" ] || { echo "usage: $0 -o OUT.cpio [-p PAYLOAD]... [-P POLICY] [-b BIN]... [-f SRC:DST]..." >&2; exit 2; }
 
 busybox=/bin/busybox
 # busybox-static replaces /bin/busybox; refuse a dynamic one early
@@ -39,7 +40,7 @@ fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,gt/bin,lib64}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,gt/bin,gt/payload.d,lib64}
 cp "$busybox" "$root/bin/busybox"
 install -m 0755 "$here/init" "$root/init"
 # what getpwuid & co. and Go's os/user look at
@@ -49,7 +50,8 @@ printf 'root:x:0:\n' >"$root/etc/group"
 # copy_libs BIN: the shared libraries and loader BIN needs, at host paths
 copy_libs() {
 	local lib
-	ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+	# static binaries: ldd fails and lists nothing
+	{ ldd "$1" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
 		[ -e "$lib" ] || continue
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
@@ -67,7 +69,11 @@ for f in "${files[@]}"; do
 	mkdir -p "$root$(dirname "$dst")"
 	cp -aL "$src" "$root$dst"
 done
-[ -z "$payload" ] || install -m 0755 "$payload" "$root/gt/payload"
+n=10
+for p in "${payloads[@]}"; do
+	install -D -m 0755 "$p" "$root/gt/payload.d/$n-$(basename "$p")"
+	n=$((n + 1))
+done
 [ -z "$policy" ] || cp "$policy" "$root/gt/policy"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) >"$out.tmp"
