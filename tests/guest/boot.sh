@@ -4,8 +4,8 @@
 # enforcing and BPF LSM on, run a payload script in it, and judge the run
 # from the result lines the guest prints on its serial console.
 #
-#   boot.sh -p PAYLOAD... [-b BIN]... [-f SRC:DST]... [-e NAME=VALUE]...
-#           [-l LOG] [-t SECS] [-m MEM] [-a ARGS] [-k KERNEL] [-n] [-v]
+#   boot.sh -p PAYLOAD... [-b BIN]... [-L BIN]... [-f SRC:DST]... [-e NAME=VALUE]...
+#           [-s HOSTDIR:GUESTDIR]... [-l LOG] [-t SECS] [-m MEM] [-a ARGS] [-k KERNEL] [-n] [-v]
 #
 #   -p PAYLOAD  script run in the guest by /init once proc, sys, devtmpfs,
 #               tmpfs /tmp, securityfs, tracefs, bpffs and selinuxfs are
@@ -13,8 +13,12 @@
 #               "GT-RESULT name pass|fail|skip detail" lines (see guest-lib.sh);
 #               repeatable: several payloads share one boot, run in order
 #   -b BIN      executable put on the guest's PATH (/gt/bin) with its libraries
+#   -L BIN      only BIN's shared libraries (BIN itself comes over a share)
 #   -f SRC:DST  extra file or directory for the guest
 #   -e N=V      environment variable exported to the payloads
+#   -s H:G      share host directory H read-only at G in the guest (9p over
+#               virtio), e.g. -s /usr/lib/go-1.19:/usr/lib/go-1.19 for a Go
+#               toolchain too big for the initramfs
 #   -l LOG      keep the serial log there (default: a temporary file)
 #   -t SECS     qemu's time limit (default 120)
 #   -m MEM      guest memory (default 256M)
@@ -32,13 +36,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 gdir=${GT_GUEST_DIR:-$root/.output/guest}
 payloads=() log= timeout_s=120 mem=256M extra= kernel= policy=1 quiet=quiet
-mkargs=() envs=()
-while getopts "p:b:f:e:l:t:m:a:k:nv" opt; do
+mkargs=() envs=() shares=()
+while getopts "p:b:L:f:e:s:l:t:m:a:k:nv" opt; do
 	case $opt in
 	p) payloads+=(-p "$OPTARG") ;;
 	b) mkargs+=(-b "$OPTARG") ;;
+	L) mkargs+=(-L "$OPTARG") ;;
 	f) mkargs+=(-f "$OPTARG") ;;
 	e) envs+=("$OPTARG") ;;
+	s) shares+=("$OPTARG") ;;
 	l) log=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -79,6 +85,23 @@ for e in "${envs[@]}"; do
 	printf 'export %s=%q\n' "${e%%=*}" "${e#*=}" >>"$work/env"
 done
 mkargs+=(-f "$work/env:/gt/env")
+
+# 9p shares: qemu exports each directory under a tag, /init loads the
+# modules (Debian builds 9p and virtio-pci as modules) and mounts them.
+qshares=()
+if [ ${#shares[@]} -gt 0 ]; then
+	[ -s "$gdir/modules/order" ] || unavailable "no 9p modules in $gdir/modules (fetch-kernel.sh -u)"
+	: >"$work/shares"
+	n=0
+	for sh in "${shares[@]}"; do
+		h=${sh%%:*} g=${sh#*:}
+		[ -d "$h" ] && [ "${g:0:1}" = / ] || { echo "guest: -s $sh: want HOSTDIR:/GUESTDIR" >&2; exit 2; }
+		qshares+=(-virtfs "local,path=$h,mount_tag=gt$n,security_model=none,readonly=on")
+		echo "gt$n $g" >>"$work/shares"
+		n=$((n + 1))
+	done
+	mkargs+=(-f "$work/shares:/gt/shares" -f "$gdir/modules:/gt/modules")
+fi
 "$here/mkinitramfs.sh" -o "$work/initramfs.cpio" "${payloads[@]}" "${mkargs[@]}" ||
 	{ echo "guest: initramfs build failed" >&2; exit 1; }
 
@@ -90,7 +113,7 @@ start=$(date +%s.%N)
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 1 -m "$mem" \
 	-nodefaults -no-user-config -nographic -no-reboot -serial stdio \
-	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" \
+	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$cmdline" "${qshares[@]}" \
 	</dev/null 2>&1 | tr -d '\r' >"$log"
 qrc=${PIPESTATUS[0]}
 

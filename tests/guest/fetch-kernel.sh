@@ -10,6 +10,8 @@
 #                /sys/kernel/btf/vmlinux, so CO-RE works inside)
 #   config       the kernel's .config, to check what it was built with
 #   release      the kernel release string, e.g. 6.1.0-56-amd64
+#   modules/     the modules for sharing host directories over 9p (virtio),
+#                and modules/order, the order to insmod them in
 # Idempotent: does nothing when the files exist (without asking apt, which
 # takes seconds); -u checks apt for a newer kernel package first.
 set -euo pipefail
@@ -20,7 +22,10 @@ dir=${1:-.output/guest}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-have() { [ -s "$dir/vmlinux" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/vmlinux.btf" ] && [ -s "$dir/release" ]; }
+have() {
+	[ -s "$dir/vmlinux" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/vmlinux.btf" ] &&
+		[ -s "$dir/release" ] && [ -s "$dir/modules/order" ]
+}
 if [ -z "$update" ] && have; then
 	echo "fetch-kernel: $(cat "$dir/release") in $dir"
 	exit 0
@@ -49,9 +54,27 @@ echo "fetch-kernel: downloading $pkg"
 	(cd "$tmp" && apt-get download "$pkg")
 deb=$(ls "$tmp"/*.deb)
 
-# Only the kernel and its config: the modules are not needed by the tests.
-dpkg-deb --fsys-tarfile "$deb" |
-	tar -x -C "$tmp" "./boot/vmlinuz-$release" "./boot/config-$release"
+# The kernel, its config, and the few modules 9p sharing needs (the package
+# has no modules.dep: depmod makes it at install time, so read each module's
+# .modinfo "depends=" (kmod's modinfo may not be installed).
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./boot/vmlinuz-$release" \
+	"./boot/config-$release" "./lib/modules/$release/kernel"
+mkdir -p "$tmp/modules"
+order=()
+add_module() {	# depth first: dependencies before the module
+	local m=$1 ko dep
+	for dep in "${order[@]}"; do [ "$dep" = "$m" ] && return; done
+	ko=$(find "$tmp/lib/modules/$release/kernel" -name "$m.ko" | head -n1)
+	[ -n "$ko" ] || { echo "fetch-kernel: module $m not in $pkg" >&2; exit 1; }
+	objcopy -O binary --only-section=.modinfo "$ko" "$tmp/modinfo"
+	for dep in $(tr '\0' '\n' <"$tmp/modinfo" | sed -n 's/^depends=//p' | tr ',' ' '); do
+		add_module "$dep"
+	done
+	cp "$ko" "$tmp/modules/"
+	order+=("$m")
+}
+for m in virtio_pci 9pnet_virtio 9p; do add_module "$m"; done
+printf '%s\n' "${order[@]}" >"$tmp/modules/order"
 
 # bzImage holds an xz (Debian's CONFIG_KERNEL_XZ) stream after the setup
 # code; extract-vmlinux's approach: find the magic, decompress from there.
@@ -73,5 +96,7 @@ mv "$vmlinuz" "$dir/vmlinuz"
 mv "$tmp/boot/config-$release" "$dir/config"
 mv "$tmp/vmlinux" "$dir/vmlinux"
 mv "$tmp/vmlinux.btf" "$dir/vmlinux.btf"
+rm -rf "$dir/modules"
+mv "$tmp/modules" "$dir/modules"
 echo "$release" >"$dir/release"
 echo "fetch-kernel: $release ready in $dir"

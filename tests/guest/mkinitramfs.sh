@@ -11,19 +11,22 @@
 #   -b BIN      executable put in /gt/bin (on PATH), with the shared libraries
 #               ldd lists for it at their host paths; static binaries (Go
 #               built with CGO_ENABLED=0) need none
+#   -L BIN      only the shared libraries of BIN (for a binary the guest
+#               reaches another way, e.g. over a 9p share)
 #   -f SRC:DST  any file or directory, copied to DST inside the guest
 # Always contains busybox (static) and tests/guest/init as /init.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 out= policy=
-bins=() files=() payloads=()
-while getopts "o:p:P:b:f:" opt; do
+bins=() libsof=() files=() payloads=()
+while getopts "o:p:P:b:L:f:" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	p) payloads+=("$OPTARG") ;;
 	P) policy=$OPTARG ;;
 	b) bins+=("$OPTARG") ;;
+	L) libsof+=("$OPTARG") ;;
 	f) files+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
@@ -61,6 +64,9 @@ copy_libs() {
 for b in "${bins[@]}"; do
 	[ -x "$b" ] || { echo "mkinitramfs: $b is not an executable" >&2; exit 1; }
 	cp -L "$b" "$root/gt/bin/"
+	copy_libs "$b"
+done
+for b in "${libsof[@]}"; do
 	copy_libs "$b"
 done
 for f in "${files[@]}"; do
