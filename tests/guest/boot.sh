@@ -55,7 +55,7 @@ while getopts "p:b:L:f:e:s:l:t:m:a:k:nv" opt; do
 	*) exit 2 ;;
 	esac
 done
-[ ${#payloads[@]} -gt 0 ] || { sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+[ ${#payloads[@]} -gt 0 ] || { sed -n '3,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 unavailable() { echo "guest: cannot run: $*" >&2; exit 77; }
 command -v qemu-system-x86_64 >/dev/null || unavailable "no qemu-system-x86_64 (make deps)"
