@@ -39,7 +39,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test test-unit test-system clean vmlinux install bench
+.PHONY: all deps test test-unit test-system test-guest guest-bins clean vmlinux install bench
 
 all: gotraced
 
@@ -87,8 +87,44 @@ test-system: gotraced $(HELPERS)
 	@tests/run-system.sh
 
 # The whole suite: unit tests, then the daemon against real Go failures.
-test: gotraced $(UNIT_TESTS) $(HELPERS)
+test: gotraced $(UNIT_TESTS) $(HELPERS) $(GUEST_BINS)
 	@tests/run-all.sh $(UNIT_TESTS)
+
+# Guest-kernel tests (tests/guest/README.md): SELinux, fexit and BPF LSM,
+# which this kernel cannot show, under qemu booting Debian's stock kernel.
+GUEST_OUT  := $(OUTPUT)/guest/build
+GUEST_BINS := $(GUEST_OUT)/lsmprobe $(GUEST_OUT)/gtlabel $(GUEST_OUT)/gtguest.test
+
+$(GUEST_OUT):
+	$(Q)mkdir -p $@
+
+$(GUEST_OUT)/lsmprobe.bpf.o: tests/guest/lsmprobe.bpf.c tests/guest/lsmprobe.h $(VMLINUX) | $(GUEST_OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/guest -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(GUEST_OUT)/lsmprobe.skel.h: $(GUEST_OUT)/lsmprobe.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name lsmprobe_bpf > $@
+
+$(GUEST_OUT)/lsmprobe: tests/guest/lsmprobe.c tests/guest/lsmprobe.h $(GUEST_OUT)/lsmprobe.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(GUEST_OUT) -Itests/guest $< -lbpf -lelf -lz -o $@
+
+$(GUEST_OUT)/gtlabel: tests/guest/gtlabel.c | $(GUEST_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+# static (no cgo): runs in the guest without any library
+$(GUEST_OUT)/gtguest.test: $(wildcard tests/guest/gomod/*) | $(GUEST_OUT)
+	$(call msg,GO-TEST,$@)
+	$(Q)cd tests/guest/gomod && CGO_ENABLED=0 GOPROXY=off GOFLAGS= \
+		go test -c -o $(abspath $@) .
+
+guest-bins: $(GUEST_BINS)
+
+test-guest: gotraced $(GUEST_BINS)
+	@tests/guest/run.sh
 
 bench: gotraced
 	@bench/run.sh

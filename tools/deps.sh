@@ -10,6 +10,8 @@ pkgs=(
 	libseccomp-dev libselinux1-dev libcap-dev uthash-dev pkg-config
 	# tests
 	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd
+	# guest-kernel tests (tests/guest): SELinux, fexit, BPF LSM under qemu
+	qemu-system-x86 busybox-static cpio checkpolicy
 	# benchmarks
 	hyperfine strace
 )

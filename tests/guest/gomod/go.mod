@@ -1,0 +1,3 @@
+module gtguest
+
+go 1.19
