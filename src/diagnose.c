@@ -277,11 +277,13 @@ static void explain_lsm(struct gt_finding *f)
 			 f->limits.flags & GT_SE_NNP ? " and the process runs with no_new_privs" : "");
 	else
 		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s) although owner, "
-			 "mode and mount allow it: the %s security module refused it (active LSMs: "
+			 "mode and mount allow it: %s%s security module refused it%s (active LSMs: "
 			 "%s)", f->comm, f->creds.fsuid, f->syscall, f->path,
-			 gt_errno_name(f->err) ?: "?", f->cause == GC_LSM ? "a" : name,
-			 lsms ? lsms : "unknown");
-	if (var && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE)
+			 gt_errno_name(f->err) ?: "?", f->cause == GC_LSM ? "a" : "the ",
+			 f->cause == GC_LSM ? "" : name,
+			 f->lsm.hook ? ", as its hook's verdict shows" : "", lsms ? lsms : "unknown");
+	if (var && f->go_dir_path && !f->go_dir_default && f->go_dir != GD_GOROOT &&
+	    f->go_dir != GD_MODULE)
 		asprintf(&f->fix, "allow %s in the %s policy of the build's sandbox, or point %s "
 			 "at a directory the policy allows", f->go_dir_path ? f->go_dir_path : f->path,
 			 f->cause == GC_LSM ? "security" : name, var);

@@ -124,6 +124,7 @@ static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	err = err ?: bpf_map__reuse_fd(sg->maps.events, bpf_map__fd(b->proc->maps.events));
 	err = err ?: bpf_map__reuse_fd(sg->maps.stats, bpf_map__fd(b->proc->maps.stats));
 	err = err ?: bpf_map__reuse_fd(sg->maps.sc_states, bpf_map__fd(b->proc->maps.sc_states));
+	err = err ?: bpf_map__reuse_fd(sg->maps.lsm_states, bpf_map__fd(b->proc->maps.lsm_states));
 	err = err ?: signal_bpf__load(sg);
 	err = err ?: signal_bpf__attach(sg);
 	if (err) {
@@ -249,6 +250,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	err = err ?: bpf_map__reuse_fd(se->maps.events, bpf_map__fd(pr->maps.events));
 	err = err ?: bpf_map__reuse_fd(se->maps.stats, bpf_map__fd(pr->maps.stats));
 	err = err ?: bpf_map__reuse_fd(se->maps.sc_states, bpf_map__fd(pr->maps.sc_states));
+	err = err ?: bpf_map__reuse_fd(se->maps.lsm_states, bpf_map__fd(pr->maps.lsm_states));
 	if (err)
 		return explain("sharing maps", err);
 	err = syserr_bpf__load(se);
