@@ -242,21 +242,19 @@ static void ctx_type(const char *ctx, char *buf, size_t size)
 
 static void explain_selinux(struct gt_finding *f)
 {
-	char perms[160], stype[64], ttype[64];
+	/* label what the user chose (GOCACHE=/srv/cache), never a default like /tmp */
+	const char *what = f->go_dir_path && !f->go_dir_default ? f->go_dir_path :
+			   f->path ? f->path : "PATH";
+	char perms[160], stype[64];
 
 	avc_perms(&f->lsm, perms, sizeof(perms));
 	ctx_type(f->lsm.scontext, stype, sizeof(stype));
-	ctx_type(f->lsm.tcontext, ttype, sizeof(ttype));
 	asprintf(&f->explanation, "SELinux denied %s %s on %s: the process runs as %s and the "
 		 "%s is labelled %s (tclass=%s)", f->comm, perms, f->path ? f->path : "(no path)",
 		 f->lsm.scontext, f->lsm.tclass, f->lsm.tcontext, f->lsm.tclass);
 	asprintf(&f->fix, "if %s is mislabelled, restorecon -Rv %s; to label it for the build: "
 		 "semanage fcontext -a -t <a type %s may %s> '%s(/.*)?' && restorecon -Rv %s; a "
-		 "container volume needs the :z or :Z option", f->path ? f->path : "the file",
-		 f->go_dir_path ? f->go_dir_path : f->path ? f->path : "PATH", stype, perms,
-		 f->go_dir_path ? f->go_dir_path : f->path ? f->path : "PATH",
-		 f->go_dir_path ? f->go_dir_path : f->path ? f->path : "PATH");
-	(void)ttype;
+		 "container volume needs the :z or :Z option", what, what, stype, perms, what, what);
 }
 
 static void explain_lsm(struct gt_finding *f)
