@@ -245,7 +245,7 @@ static void explain_selinux(struct gt_finding *f)
 	/* label what the user chose (GOCACHE=/srv/cache), never a default like /tmp */
 	const char *what = f->go_dir_path && !f->go_dir_default ? f->go_dir_path :
 			   f->path ? f->path : "PATH";
-	char perms[160], stype[64];
+	char perms[160], stype[GT_CTX_MAX];
 
 	avc_perms(&f->lsm, perms, sizeof(perms));
 	ctx_type(f->lsm.scontext, stype, sizeof(stype));
