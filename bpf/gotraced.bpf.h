@@ -77,6 +77,18 @@ static __always_inline void stat_inc(__u32 which)
 		*v += 1;
 }
 
+/* Room for a fixed-size record, or NULL with the loss counted. */
+static __always_inline void *reserve(__u32 size, __u32 lost_stat)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!e) {
+		stat_inc(GT_STAT_LOST);
+		stat_inc(lost_stat);
+	}
+	return e;
+}
+
 /* Records are built in a per-CPU buffer, then copied out at their real size. */
 #define GT_DATA_SLOT	GT_PATH_MAX
 #define GT_DATA_MASK	(4 * GT_DATA_SLOT - 1)

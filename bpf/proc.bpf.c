@@ -281,11 +281,9 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
 	}
 	if (!(np.flags & GT_PF_GO))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(GT_STAT_LOST);
+	e = reserve(sizeof(*e), GT_STAT_LOST_EXEC);
+	if (!e)
 		return 0;
-	}
 	fill_hdr(&e->hdr, GT_EV_FORK, child);
 	e->hdr.size = sizeof(*e);
 	e->hdr.ppid = ptgid;
@@ -309,16 +307,13 @@ int BPF_PROG(gt_exit, struct task_struct *t)
 	if (!p)
 		return 0;
 	if (p->flags & GT_PF_GO) {
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		e = reserve(sizeof(*e), GT_STAT_LOST_EXIT);
 		if (e) {
 			fill_hdr(&e->hdr, GT_EV_EXIT, t);
 			e->hdr.size = sizeof(*e);
 			e->go_pid = p->go_pid;
 			e->exit_code = BPF_CORE_READ(t, exit_code);
 			bpf_ringbuf_submit(e, 0);
-		} else {
-			stat_inc(GT_STAT_LOST);
-			stat_inc(GT_STAT_LOST_EXIT);
 		}
 	}
 	bpf_map_delete_elem(&procs, &tgid);

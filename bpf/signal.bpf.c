@@ -38,12 +38,9 @@ int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || !(p->flags & GT_PF_GO))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(GT_STAT_LOST);
-		stat_inc(GT_STAT_LOST_SIGNAL);
+	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
+	if (!e)
 		return 0;
-	}
 	fill_hdr(&e->hdr, GT_EV_SIGNAL, task);
 	e->hdr.size = sizeof(*e);
 	e->go_pid = p->go_pid;
@@ -122,12 +119,9 @@ int BPF_PROG(gt_oom_pid, int pid)
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || !(p->flags & GT_PF_GO))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(GT_STAT_LOST);
-		stat_inc(GT_STAT_LOST_SIGNAL);
+	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
+	if (!e)
 		return 0;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->hdr.type = GT_EV_OOM;
 	e->hdr.size = sizeof(*e);

@@ -29,6 +29,25 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* One process table, ring buffer, counter set and per-task state for all objects. */
+static int share_maps(struct gt_bpf *b, struct bpf_object *obj)
+{
+	static const char *const shared[] = { "procs", "events", "stats", "sc_states", "lsm_states" };
+
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, shared[i]);
+		struct bpf_map *owner = bpf_object__find_map_by_name(b->proc->obj, shared[i]);
+		int err;
+
+		if (!m || !owner)
+			continue;
+		err = bpf_map__reuse_fd(m, bpf_map__fd(owner));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int fill_syscalls(struct gt_bpf *b)
 {
 	static struct gt_syscall_desc table[GT_NR_SYSCALLS];
@@ -120,11 +139,7 @@ static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	sg->rodata->targeted = o->targeted;
 	bpf_program__set_autoload(sg->progs.gt_oom_task, task_arg == 1);
 	bpf_program__set_autoload(sg->progs.gt_oom_pid, task_arg == 0);
-	err = bpf_map__reuse_fd(sg->maps.procs, bpf_map__fd(b->proc->maps.procs));
-	err = err ?: bpf_map__reuse_fd(sg->maps.events, bpf_map__fd(b->proc->maps.events));
-	err = err ?: bpf_map__reuse_fd(sg->maps.stats, bpf_map__fd(b->proc->maps.stats));
-	err = err ?: bpf_map__reuse_fd(sg->maps.sc_states, bpf_map__fd(b->proc->maps.sc_states));
-	err = err ?: bpf_map__reuse_fd(sg->maps.lsm_states, bpf_map__fd(b->proc->maps.lsm_states));
+	err = share_maps(b, sg->obj);
 	err = err ?: signal_bpf__load(sg);
 	err = err ?: signal_bpf__attach(sg);
 	if (err) {
@@ -161,11 +176,7 @@ static int load_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o, bool fexit, b
 	bpf_program__set_autoload(l->progs.gt_lsm_exec, fexit);
 	bpf_program__set_autoload(l->progs.gt_lsm_mmap, fexit);
 	bpf_program__set_autoload(l->progs.gt_avc, avc);
-	err = bpf_map__reuse_fd(l->maps.procs, bpf_map__fd(b->proc->maps.procs));
-	err = err ?: bpf_map__reuse_fd(l->maps.lsm_states, bpf_map__fd(b->proc->maps.lsm_states));
-	err = err ?: bpf_map__reuse_fd(l->maps.events, bpf_map__fd(b->proc->maps.events));
-	err = err ?: bpf_map__reuse_fd(l->maps.stats, bpf_map__fd(b->proc->maps.stats));
-	err = err ?: bpf_map__reuse_fd(l->maps.sc_states, bpf_map__fd(b->proc->maps.sc_states));
+	err = share_maps(b, l->obj);
 	err = err ?: lsm_bpf__load(l);
 	err = err ?: lsm_bpf__attach(l);
 	if (err) {
@@ -245,12 +256,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	err = proc_bpf__load(pr);
 	if (err)
 		return explain("loading the process tracker", err);
-	/* one process table, ring buffer and set of counters for all objects */
-	err = bpf_map__reuse_fd(se->maps.procs, bpf_map__fd(pr->maps.procs));
-	err = err ?: bpf_map__reuse_fd(se->maps.events, bpf_map__fd(pr->maps.events));
-	err = err ?: bpf_map__reuse_fd(se->maps.stats, bpf_map__fd(pr->maps.stats));
-	err = err ?: bpf_map__reuse_fd(se->maps.sc_states, bpf_map__fd(pr->maps.sc_states));
-	err = err ?: bpf_map__reuse_fd(se->maps.lsm_states, bpf_map__fd(pr->maps.lsm_states));
+	err = share_maps(b, se->obj);
 	if (err)
 		return explain("sharing maps", err);
 	err = syserr_bpf__load(se);
