@@ -16,7 +16,7 @@ SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
              src/proctab.c src/findings.c src/diagnose.c src/render.c src/handlers.c src/log.c \
-             src/cli.c
+             src/cli.c src/config.c
 APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
