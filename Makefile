@@ -17,14 +17,15 @@ SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
              src/proctab.c src/findings.c src/diagnose.c src/render.c src/handlers.c src/log.c \
              src/cli.c src/config.c
-APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c
+APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c \
+             src/service.c src/socket.c src/journal.c src/notify.c src/tail.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 
 INCLUDES  := -I$(OUTPUT) -Iinclude -Isrc
 CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -std=gnu11 -D_GNU_SOURCE
-LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp
+LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp -lsystemd
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
