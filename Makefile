@@ -94,9 +94,32 @@ test: gotraced $(UNIT_TESTS) $(HELPERS)
 bench: gotraced
 	@bench/run.sh
 
+# DESTDIR for packaging; without it, also create the group, index the catalog
+# and tell systemd about the unit (each step skipped where not possible).
+SBINDIR     ?= $(PREFIX)/sbin
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+CATALOGDIR  ?= /usr/lib/systemd/catalog
+MANDIR      ?= $(PREFIX)/share/man
+
 install: gotraced
-	install -D -m 0755 gotraced $(DESTDIR)$(PREFIX)/sbin/gotraced
-	install -D -m 0644 systemd/gotraced.service $(DESTDIR)/lib/systemd/system/gotraced.service
+	install -D -m 0755 gotraced $(DESTDIR)$(SBINDIR)/gotraced
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' systemd/gotraced.service > $(DESTDIR)$(UNITDIR)/gotraced.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gotraced.service
+	install -D -m 0644 systemd/gotraced.sysusers $(DESTDIR)$(SYSUSERSDIR)/gotraced.conf
+	install -D -m 0644 systemd/gotraced.catalog $(DESTDIR)$(CATALOGDIR)/gotraced.catalog
+	install -D -m 0644 systemd/gotraced.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/gotraced
+	install -D -m 0644 man/gotraced.8 $(DESTDIR)$(MANDIR)/man8/gotraced.8
+	@# never overwrite a config the admin edited
+	test -e $(DESTDIR)$(SYSCONFDIR)/gotraced/gotraced.conf || \
+		install -D -m 0644 systemd/gotraced.conf $(DESTDIR)$(SYSCONFDIR)/gotraced/gotraced.conf
+ifeq ($(DESTDIR),)
+	-systemd-sysusers $(SYSUSERSDIR)/gotraced.conf
+	-journalctl --update-catalog
+	-[ -d /run/systemd/system ] && systemctl daemon-reload || true
+endif
 
 clean:
 	rm -rf $(OUTPUT) gotraced

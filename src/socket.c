@@ -346,6 +346,8 @@ static void accept_clients(void)
 			continue;
 		}
 		c->fd = fd;
+		/* lag is counted in our queue, not hidden in a large kernel buffer */
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ 32768 }, sizeof(int));
 		e.data.ptr = c;
 		if (epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &e)) {
 			free(c->q);
@@ -478,9 +480,13 @@ fail_quiet:
 
 void gt_sock_close(void)
 {
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (S.c[i])
-			client_free(i);
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (!S.c[i])
+			continue;
+		tell_lost(S.c[i]);
+		client_flush(S.c[i]);	/* last lines, as far as the socket takes them */
+		client_free(i);
+	}
 	for (unsigned k = 0; k < S.ring_len; k++)
 		line_put(S.ring[(S.ring_head + k) % S.o.replay]);
 	free(S.ring);
