@@ -7,9 +7,10 @@ set -euo pipefail
 pkgs=(
 	# build
 	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmount-dev
-	libseccomp-dev libcap-dev uthash-dev pkg-config
+	libseccomp-dev libcap-dev uthash-dev pkg-config libsystemd-dev
 	# tests
 	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd
+	systemd python3
 	# benchmarks
 	hyperfine strace
 )
