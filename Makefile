@@ -16,15 +16,16 @@ SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
              src/proctab.c src/findings.c src/diagnose.c src/render.c src/handlers.c src/log.c \
-             src/cli.c src/lsm.c
-APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c
+             src/cli.c src/lsm.c src/config.c
+APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c \
+             src/service.c src/socket.c src/journal.c src/notify.c src/tail.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 
 INCLUDES  := -I$(OUTPUT) -Iinclude -Isrc
 CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE
-LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp -lselinux
+LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp -lselinux -lsystemd
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -129,9 +130,32 @@ test-guest: gotraced $(GUEST_BINS)
 bench: gotraced
 	@bench/run.sh
 
+# DESTDIR for packaging; without it, also create the group, index the catalog
+# and tell systemd about the unit (each step skipped where not possible).
+SBINDIR     ?= $(PREFIX)/sbin
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+CATALOGDIR  ?= /usr/lib/systemd/catalog
+MANDIR      ?= $(PREFIX)/share/man
+
 install: gotraced
-	install -D -m 0755 gotraced $(DESTDIR)$(PREFIX)/sbin/gotraced
-	install -D -m 0644 systemd/gotraced.service $(DESTDIR)/lib/systemd/system/gotraced.service
+	install -D -m 0755 gotraced $(DESTDIR)$(SBINDIR)/gotraced
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' systemd/gotraced.service > $(DESTDIR)$(UNITDIR)/gotraced.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gotraced.service
+	install -D -m 0644 systemd/gotraced.sysusers $(DESTDIR)$(SYSUSERSDIR)/gotraced.conf
+	install -D -m 0644 systemd/gotraced.catalog $(DESTDIR)$(CATALOGDIR)/gotraced.catalog
+	install -D -m 0644 systemd/gotraced.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/gotraced
+	install -D -m 0644 man/gotraced.8 $(DESTDIR)$(MANDIR)/man8/gotraced.8
+	@# never overwrite a config the admin edited
+	test -e $(DESTDIR)$(SYSCONFDIR)/gotraced/gotraced.conf || \
+		install -D -m 0644 systemd/gotraced.conf $(DESTDIR)$(SYSCONFDIR)/gotraced/gotraced.conf
+ifeq ($(DESTDIR),)
+	-systemd-sysusers $(SYSUSERSDIR)/gotraced.conf
+	-journalctl --update-catalog
+	-[ -d /run/systemd/system ] && systemctl daemon-reload || true
+endif
 
 clean:
 	rm -rf $(OUTPUT) gotraced

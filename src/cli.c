@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "config.h"
 #include "log.h"
 
 #ifndef GT_VERSION
@@ -28,8 +29,19 @@ static const char usage[] =
 "      --flush-ms MS      gather repeats of a finding for up to MS ms (default 1000)\n"
 "      --probe            show which kernel mechanism each capability uses here\n"
 "  -v, --verbose          debug messages on stderr\n"
+"\n"
+"Service options (also settable as key=value in the --config file):\n"
+"      --config FILE      read settings from FILE first (command-line flags win)\n"
+"      --journal          also send findings to the journal, with GOTRACED_* fields\n"
+"      --socket PATH      serve live events to `gotraced tail` on a Unix socket\n"
+"      --socket-group GRP group that may connect (default gotraced; socket mode 0660)\n"
+"      --replay N         keep the last N events for `tail --since-start` (default 1000)\n"
+"      --client-queue N   lines a slow client may lag before it loses some (default 4096)\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
+"\n"
+"       gotraced tail [--pid PID] [--cause C] [--go-dir D] [--since-start] [-f text|json]\n"
+"       gotraced status [--socket PATH]\n"
 "\n"
 "Exit status: 0 stopped normally; 2 bad usage or cannot trace;\n"
 "in run mode, CMD's status (128+N when killed by signal N).\n";
@@ -59,13 +71,27 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		{ "probe", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "config", required_argument, NULL, GT_OPT_CONFIG },
+		{ "journal", no_argument, NULL, GT_OPT_JOURNAL },
+		{ "socket", required_argument, NULL, GT_OPT_SOCKET },
+		{ "socket-group", required_argument, NULL, GT_OPT_SOCKET_GROUP },
+		{ "replay", required_argument, NULL, GT_OPT_REPLAY },
+		{ "client-queue", required_argument, NULL, GT_OPT_CLIENT_QUEUE },
 		{},
 	};
+	char **orig_argv = argv;
+	int orig_argc = argc;
 	unsigned long v;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->flush_ms = 1000;
+	cfg->socket_group = "gotraced";
+	cfg->replay = 1000;
+	cfg->client_queue = 4096;
+	/* the config file's settings go in front of the flags, so the flags win */
+	if (gt_config_expand(&argc, &argv))
+		return -1;
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option so CMD's own flags stay CMD's */
@@ -117,6 +143,27 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		case 'V':
 			printf("gotraced %s\n", GT_VERSION);
 			return 1;
+		case GT_OPT_CONFIG:
+			cfg->config = optarg;
+			break;
+		case GT_OPT_JOURNAL:
+			cfg->journal = true;
+			break;
+		case GT_OPT_SOCKET:
+			cfg->socket = optarg[0] ? optarg : NULL;
+			break;
+		case GT_OPT_SOCKET_GROUP:
+			cfg->socket_group = optarg;
+			break;
+		case GT_OPT_REPLAY:
+		case GT_OPT_CLIENT_QUEUE:
+			if (parse_uint(optarg, 1000000, &v) || (c == GT_OPT_CLIENT_QUEUE && !v)) {
+				gt_err("--%s: '%s' is not a count",
+				       c == GT_OPT_REPLAY ? "replay" : "client-queue", optarg);
+				return -1;
+			}
+			*(c == GT_OPT_REPLAY ? &cfg->replay : &cfg->client_queue) = v;
+			break;
 		case '?':
 			if (optopt)
 				gt_err("option -%c: unknown or missing its value (see --help)", optopt);
@@ -139,5 +186,7 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		gt_err("--pid and a command to run cannot be combined");
 		return -1;
 	}
+	cfg->argc = orig_argc;
+	cfg->argv = orig_argv;
 	return 0;
 }

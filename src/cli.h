@@ -19,6 +19,15 @@ struct gt_config {
 	bool verbose;
 	bool probe;			/* --probe: print the mechanisms and exit */
 	unsigned flush_ms;		/* how long a finding may gather repeats */
+	/* service settings (also in the --config file, see config.h) */
+	const char *config;		/* --config FILE: key=value settings, flags win */
+	const char *socket;		/* --socket PATH: live clients (gotraced tail) */
+	const char *socket_group;	/* --socket-group NAME: who may connect */
+	unsigned replay;		/* --replay N: events kept for tail --since-start */
+	unsigned client_queue;		/* --client-queue N: lines a client may lag */
+	bool journal;			/* --journal: findings to journald */
+	int argc;			/* the command line, to reread on SIGHUP */
+	char **argv;
 };
 
 /* Returns 0 to run, 1 when it printed help or version (exit 0), -1 on bad usage (exit 2). */

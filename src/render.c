@@ -36,6 +36,32 @@ void gt_sink_close(struct gt_sink *s)
 	s->fd = -1;
 }
 
+int gt_sink_add_tap(struct gt_sink *s, gt_tap_fn fn, void *ctx)
+{
+	if (s->ntaps == GT_MAX_TAPS)
+		return -1;
+	s->taps[s->ntaps].fn = fn;
+	s->taps[s->ntaps++].ctx = ctx;
+	return 0;
+}
+
+int gt_sink_reopen(struct gt_sink *s, const char *path)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0) {
+		gt_err("cannot reopen %s: %s; writing on to the old file", path, strerror(errno));
+		return -errno;
+	}
+	if (s->fd > STDERR_FILENO)
+		close(s->fd);
+	s->fd = fd;
+	return 0;
+}
+
 static void sink_write(struct gt_sink *s, const char *buf, size_t len)
 {
 	while (len) {
@@ -71,23 +97,39 @@ static void fmt_time(const struct gt_sink *s, __u64 ts_ns, char *buf, size_t siz
 	snprintf(buf + strlen(buf), size - strlen(buf), ".%03lldZ", (ns / 1000000) % 1000);
 }
 
-static void emit_json(struct gt_sink *s, struct gt_json *j)
+void gt_sink_time(const struct gt_sink *s, __u64 ts_ns, char *buf, size_t size)
 {
-	size_t len;
-	char *line = gt_json_end(j, &len);
-
-	if (line)
-		sink_write(s, line, len);
-	free(line);
+	fmt_time(s, ts_ns, buf, size, true);
 }
 
-static void json_finding(struct gt_sink *s, const struct gt_finding *f)
+/* Write the line the sink's format wants, hand the event to the taps, free both lines. */
+static void deliver(struct gt_sink *s, struct gt_event_view *v)
+{
+	const char *line = s->text ? v->text : v->json;
+
+	if (line)
+		sink_write(s, line, s->text ? v->text_len : v->json_len);
+	for (int i = 0; i < s->ntaps; i++)
+		s->taps[i].fn(v, s->taps[i].ctx);
+	free((char *)v->text);
+	free((char *)v->json);
+}
+
+static char *close_mem(FILE *m, char **buf, size_t *len)
+{
+	if (fclose(m) == 0)
+		return *buf;
+	free(*buf);
+	return NULL;
+}
+
+static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t *len)
 {
 	struct gt_json j;
 	char t[64];
 
 	if (gt_json_begin(&j))
-		return;
+		return NULL;
 	fmt_time(s, f->ts_ns, t, sizeof(t), true);
 	gt_json_str(&j, "type", "finding");
 	gt_json_str(&j, "time", t);
@@ -162,17 +204,16 @@ static void json_finding(struct gt_sink *s, const struct gt_finding *f)
 	}
 	if (f->have_limits && f->limits.seccomp_mode)
 		gt_json_str(&j, "seccomp_mode", f->limits.seccomp_mode == 2 ? "filter" : "strict");
-	emit_json(s, &j);
+	return gt_json_end(&j, len);
 }
 
-static void text_finding(struct gt_sink *s, const struct gt_finding *f)
+static char *text_finding(struct gt_sink *s, const struct gt_finding *f, size_t *len)
 {
 	char *buf = NULL, t[64];
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	FILE *m = open_memstream(&buf, len);
 
 	if (!m)
-		return;
+		return NULL;
 	fmt_time(s, f->ts_ns, t, sizeof(t), false);
 	fprintf(m, "%s %s ", t, gt_cause_name(f->cause));
 	gt_text_escape(m, f->path ? f->path : "-");
@@ -199,31 +240,31 @@ static void text_finding(struct gt_sink *s, const struct gt_finding *f)
 	fputs(" | fix: ", m);
 	gt_text_escape(m, f->fix ? f->fix : "");
 	fputc('\n', m);
-	if (fclose(m) == 0)
-		sink_write(s, buf, len);
-	free(buf);
+	return close_mem(m, &buf, len);
 }
 
 void gt_render_finding(struct gt_sink *s, const struct gt_finding *f)
 {
-	if (s->text)
-		text_finding(s, f);
-	else
-		json_finding(s, f);
+	struct gt_event_view v = { .type = "finding", .f = f, .pid = f->pid, .go_pid = f->go_pid };
+
+	if (s->text || s->ntaps)
+		v.text = text_finding(s, f, &v.text_len);
+	if (!s->text || s->ntaps)
+		v.json = json_finding(s, f, &v.json_len);
+	deliver(s, &v);
 }
 
-void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
+static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool text, size_t *len)
 {
 	struct gt_json j;
 	char t[64];
 
-	if (s->text) {
+	if (text) {
 		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
+		FILE *m = open_memstream(&buf, len);
 
 		if (!m)
-			return;
+			return NULL;
 		fmt_time(s, e->ts_ns, t, sizeof(t), false);
 		fprintf(m, "%s exit go[%d] `", t, e->pid);
 		for (int i = 0; e->go_argv && i < e->go_argv->argc; i++) {
@@ -241,13 +282,10 @@ void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
 			gt_text_escape(m, e->verdict->path ? e->verdict->path : "-");
 		}
 		fputc('\n', m);
-		if (fclose(m) == 0)
-			sink_write(s, buf, len);
-		free(buf);
-		return;
+		return close_mem(m, &buf, len);
 	}
 	if (gt_json_begin(&j))
-		return;
+		return NULL;
 	fmt_time(s, e->ts_ns, t, sizeof(t), true);
 	gt_json_str(&j, "type", "exit");
 	gt_json_str(&j, "time", t);
@@ -287,27 +325,52 @@ void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
 	} else {
 		gt_json_null(&j, "verdict");
 	}
-	emit_json(s, &j);
+	return gt_json_end(&j, len);
 }
 
-void gt_render_lost(struct gt_sink *s, __u64 ts_ns, unsigned long long count, const char *what)
+void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e)
+{
+	struct gt_event_view v = { .type = "exit", .x = e, .pid = e->pid, .go_pid = e->go_pid };
+
+	if (s->text || s->ntaps)
+		v.text = exit_line(s, e, true, &v.text_len);
+	if (!s->text || s->ntaps)
+		v.json = exit_line(s, e, false, &v.json_len);
+	deliver(s, &v);
+}
+
+char *gt_lost_line(const struct gt_sink *s, __u64 ts_ns, unsigned long long count,
+		   const char *what, bool text, size_t *len)
 {
 	struct gt_json j;
 	char t[64];
 
-	fmt_time(s, ts_ns, t, sizeof(t), !s->text);
-	if (s->text) {
-		char line[160];
-		int n = snprintf(line, sizeof(line), "%s lost %llu %s\n", t, count, what);
+	fmt_time(s, ts_ns, t, sizeof(t), !text);
+	if (text) {
+		char *line = NULL;
+		int n = asprintf(&line, "%s lost %llu %s\n", t, count, what);
 
-		sink_write(s, line, n);
-		return;
+		if (n < 0)
+			return NULL;
+		*len = n;
+		return line;
 	}
 	if (gt_json_begin(&j))
-		return;
+		return NULL;
 	gt_json_str(&j, "type", "lost");
 	gt_json_str(&j, "time", t);
 	gt_json_int(&j, "count", count);
 	gt_json_str(&j, "what", what);
-	emit_json(s, &j);
+	return gt_json_end(&j, len);
+}
+
+void gt_render_lost(struct gt_sink *s, __u64 ts_ns, unsigned long long count, const char *what)
+{
+	struct gt_event_view v = { .type = "lost" };
+
+	if (s->text || s->ntaps)
+		v.text = gt_lost_line(s, ts_ns, count, what, true, &v.text_len);
+	if (!s->text || s->ntaps)
+		v.json = gt_lost_line(s, ts_ns, count, what, false, &v.json_len);
+	deliver(s, &v);
 }

@@ -13,14 +13,18 @@
 #include "loader.h"
 #include "log.h"
 #include "procscan.h"
+#include "service.h"
 #include "tracer.h"
 
-static volatile sig_atomic_t stop_sig, child_done;
+static volatile sig_atomic_t stop_sig, child_done, reload_sig;
+static bool hup_reloads;	/* daemon: SIGHUP reopens and rereads; run mode: it stops */
 
 static void on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		child_done = 1;
+	else if (sig == SIGHUP && hup_reloads)
+		reload_sig = 1;
 	else
 		stop_sig = sig;
 }
@@ -122,8 +126,11 @@ int gt_trace(const struct gt_config *cfg)
 	if (gt_sink_open(&st.sink, cfg->probe ? NULL : cfg->output,
 			 cfg->format == GT_FMT_AUTO ? -1 : cfg->format == GT_FMT_TEXT))
 		return 2;
+	hup_reloads = !cfg->cmd;
 	set_handlers();
 	gt_handlers_init(&st, cfg->flush_ms);
+	if (gt_service_start(cfg, &st))
+		goto cleanup;
 
 	if (gt_bpf_start(&b, &o))
 		goto cleanup;
@@ -151,6 +158,7 @@ int gt_trace(const struct gt_config *cfg)
 	}
 	gt_info("ready: tracing %s",
 		cfg->cmd ? cfg->cmd[0] : cfg->npids ? "the given processes" : "every Go command");
+	gt_service_ready(&b);
 	if (release >= 0) {
 		if (write(release, "g", 1) != 1)
 			gt_warn("could not release %s", cfg->cmd[0]);
@@ -159,19 +167,25 @@ int gt_trace(const struct gt_config *cfg)
 	}
 
 	while (!stop_sig) {
-		err = ring_buffer__poll(rb, 100);
+		err = gt_service_poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
 			gt_err("reading events: %s", strerror(-err));
 			goto cleanup;
 		}
 		gt_findings_flush(0, boot_ns(), false);
 		lost = check_lost(&b, &st, lost);
+		if (reload_sig) {
+			reload_sig = 0;
+			gt_service_reload();
+		}
+		gt_service_tick();
 		if (child && child_done) {
 			child_done = 0;
 			if (waitpid(child, &status, WNOHANG) == child)
 				break;
 		}
 	}
+	gt_service_stopping();
 	if (stop_sig && child)
 		kill(child, stop_sig);
 	ring_buffer__consume(rb);
@@ -193,6 +207,7 @@ cleanup:
 	ring_buffer__free(rb);
 	gt_bpf_stop(&b);
 	gt_handlers_fini(&st);
+	gt_service_stop();
 	if (st.bad_records)
 		gt_warn("%lu malformed records ignored", st.bad_records);
 	gt_sink_close(&st.sink);

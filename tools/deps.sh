@@ -7,9 +7,9 @@ set -euo pipefail
 pkgs=(
 	# build
 	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmount-dev
-	libseccomp-dev libselinux1-dev libcap-dev uthash-dev pkg-config
+	libseccomp-dev libselinux1-dev libcap-dev uthash-dev pkg-config libsystemd-dev
 	# tests
-	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd
+	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd systemd python3
 	# guest-kernel tests (tests/guest): SELinux, fexit, BPF LSM under qemu
 	qemu-system-x86 busybox-static cpio checkpolicy
 	# benchmarks
