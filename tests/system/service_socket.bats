@@ -51,7 +51,7 @@ wait_builds() {
 	start_daemon -o "$OUT" --socket "$SOCK"
 	run stat -c '%a %U %G' "$SOCK"
 	[ "$output" = "660 root gotraced" ]
-	run --separate-stderr as_gtuser "$GOTRACED" status --socket "$SOCK"
+	run --separate-stderr "${AS_GT[@]}" "$GOTRACED" status --socket "$SOCK"
 	echo "$stderr"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"Permission denied"* ]]
