@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "proctab.h"
@@ -54,6 +56,20 @@ void gt_proc_del(struct gt_procinfo *p)
 unsigned gt_proc_count(void)
 {
 	return HASH_COUNT(table);
+}
+
+unsigned gt_proc_sweep(void)
+{
+	struct gt_procinfo *p, *tmp;
+	unsigned n = 0;
+
+	HASH_ITER(hh, table, p, tmp) {
+		if (kill(p->pid, 0) && errno == ESRCH) {
+			gt_proc_del(p);
+			n++;
+		}
+	}
+	return n;
 }
 
 void gt_proc_free_all(void)

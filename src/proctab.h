@@ -53,6 +53,8 @@ struct gt_procinfo *gt_proc_new(pid_t pid);
 void gt_proc_inherit(struct gt_procinfo *child, const struct gt_procinfo *parent);
 void gt_proc_del(struct gt_procinfo *p);
 unsigned gt_proc_count(void);
+/* Drop entries of processes that are gone (their exit event was lost); returns how many. */
+unsigned gt_proc_sweep(void);
 void gt_proc_free_all(void);
 
 #endif

@@ -13,6 +13,7 @@
 #include "loader.h"
 #include "log.h"
 #include "procscan.h"
+#include "proctab.h"
 #include "service.h"
 #include "tracer.h"
 
@@ -119,7 +120,7 @@ int gt_trace(const struct gt_config *cfg)
 	struct ring_buffer *rb = NULL;
 	int ret = 2, release = -1, status = 0, err;
 	pid_t child = 0;
-	__u64 lost = 0;
+	__u64 lost = 0, last_sweep = boot_ns();
 
 	if (check_pids(cfg))
 		return 2;
@@ -173,6 +174,12 @@ int gt_trace(const struct gt_config *cfg)
 			goto cleanup;
 		}
 		gt_findings_flush(0, boot_ns(), false);
+		/* entries whose exit event was lost must not pile up */
+		if (boot_ns() - last_sweep > 30ULL * 1000000000ULL) {
+			last_sweep = boot_ns();
+			if (gt_proc_sweep())
+				gt_debug("dropped processes whose exit was not seen");
+		}
 		lost = check_lost(&b, &st, lost);
 		if (reload_sig) {
 			reload_sig = 0;
