@@ -216,7 +216,7 @@ static char *text_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 		return NULL;
 	fmt_time(s, f->ts_ns, t, sizeof(t), false);
 	fprintf(m, "%s %s ", t, gt_cause_name(f->cause));
-	gt_text_escape(m, f->path ? f->path : "-");
+	gt_text_escape(m, f->path ? f->path : f->signal ? gt_signal_name(f->signal) ?: "-" : "-");
 	if (f->go_dir != GD_NONE)
 		fprintf(m, " [%s]", gt_go_dir_name(f->go_dir));
 	fputs(" | ", m);
@@ -279,7 +279,10 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 		fprintf(m, ", %u finding%s", e->findings, e->findings == 1 ? "" : "s");
 		if (e->verdict) {
 			fprintf(m, "; most likely: %s ", gt_cause_name(e->verdict->cause));
-			gt_text_escape(m, e->verdict->path ? e->verdict->path : "-");
+			if (e->verdict->path)
+				gt_text_escape(m, e->verdict->path);
+			else
+				fprintf(m, "of %s pid %d", gt_role_name(e->verdict->role), e->verdict->pid);
 		}
 		fputc('\n', m);
 		return close_mem(m, &buf, len);
