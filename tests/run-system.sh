@@ -5,10 +5,21 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-[ -x "$here/../gotraced" ] || echo "# warning: $here/../gotraced not built: tests will skip" >&2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tap=$tmp/tap
 
-tap=$(mktemp)
-trap 'rm -f "$tap"' EXIT
+# test a snapshot, so a rebuild during the run cannot swap the binary
+if [ -z "${GOTRACED:-}" ]; then
+	if [ -x "$here/../gotraced" ]; then
+		chmod 0755 "$tmp"
+		cp "$here/../gotraced" "$tmp/gotraced"
+		export GOTRACED=$tmp/gotraced
+	else
+		echo "# warning: $here/../gotraced not built: tests will skip" >&2
+	fi
+fi
+
 # serial on purpose: the tests share the kernel's BPF state and gtuser
 bats --tap "$here/system" | tee "$tap"
 bats_status=${PIPESTATUS[0]}

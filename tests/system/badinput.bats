@@ -47,9 +47,9 @@ expect_usage_error() {
 
 @test "bad input: not privileged" {
 	ensure_gtuser
-	setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups -- test -x "$GOTRACED" ||
+	"${AS_GT[@]}" test -x "$GOTRACED" ||
 		skip "$GOTRACED is not executable by $GT_USER"
-	expect_usage_error setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups -- "$GOTRACED"
+	expect_usage_error "${AS_GT[@]}" "$GOTRACED"
 }
 
 @test "bad input: missing kernel BTF" {

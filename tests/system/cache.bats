@@ -18,7 +18,7 @@ teardown() { gt_teardown; }
 	# -o appends: a line already in the file must stay first
 	echo '{"type":"marker"}' >"$T/events.json"
 	start_daemon -o "$T/events.json"
-	GOCACHE=$T/rootcache run go_cmd as_gtuser go build .
+	GOCACHE=$T/rootcache run go_cmd "${AS_GT[@]}" go build .
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"failed to initialize build cache"* ]]
@@ -34,7 +34,7 @@ teardown() { gt_teardown; }
 	[ -n "$f" ]
 	# the go command itself hit it, and we know who it was
 	[ "$(jq -r '.role' <<<"${f%%$'\n'*}")" = go ]
-	jq -e '.go_argv[0:2] == ["go","build"] and (.syscall | test("mkdir"))
+	jq -e '.go_argv[0:2] == ["go","build"] and (.syscall | test("^(mkdirat|mkdir|openat)$"))
 		and .count >= 1 and (.time | test("Z$"))
 		and (.explanation | length > 0) and (.fix | length > 0)' <<<"${f%%$'\n'*}"
 }
@@ -59,7 +59,7 @@ teardown() { gt_teardown; }
 	mkdir -m 0755 "$T/rootcache"
 	start_daemon
 	start=$(date +%s%N)
-	GOCACHE=$T/rootcache run go_cmd as_gtuser go build -v .
+	GOCACHE=$T/rootcache run go_cmd "${AS_GT[@]}" go build -v .
 	ms=$((($(date +%s%N) - start) / 1000000))
 	echo "$output (go took ${ms} ms)"
 	[ "$status" -eq 1 ]
@@ -79,4 +79,35 @@ teardown() { gt_teardown; }
 	[ -n "$e" ]
 	jq -e '.exit_code == 1 and .signal == null and .findings >= 1
 		and .go_argv == ["go","build","-v","."]' <<<"$e"
+}
+
+@test "populated GOCACHE read-only, go test: go's message misleads, finding names EROFS" {
+	mkdir "$T/rocache"
+	GOCACHE=$T/rocache go build -o /dev/null . # fill it (before the daemon)
+	start_daemon
+	run go_cmd unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" &&
+		GOCACHE="$1" exec go test .' sh "$T/rocache"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	[ -n "$(ours '.type == "finding" and .errno == "EROFS" and .cause == "read_only"
+		and .go_dir == "GOCACHE" and (.path | startswith($T + "/rocache/"))')" ]
+}
+
+@test "GOCACHE unset, HOME not writable: finding on the default cache dir" {
+	mkdir -m 0755 "$T/roothome"
+	start_daemon
+	unset GOCACHE
+	HOME=$T/roothome run go_cmd "${AS_GT[@]}" go build .
+	echo "$output"
+	[[ "$output" == *"$T/roothome/.cache"* ]]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	[ -n "$(ours '.type == "finding" and .errno == "EACCES" and .cause == "permission"
+		and .go_dir == "GOCACHE" and (.path | startswith($T + "/roothome/.cache"))')" ]
 }

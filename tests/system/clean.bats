@@ -31,3 +31,32 @@ teardown() { gt_teardown; }
 		and .go_argv == ["go","test","."]')" ]
 	[ "$(ours '.type == "exit"' | count)" -eq 2 ]
 }
+
+@test "--all-errors: the same clean build reports its failed calls" {
+	start_daemon --all-errors
+	run go_cmd go build -o "$T/m" .
+	[ "$status" -eq 0 ]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	# an empty GOCACHE means cache misses at least: ENOENT under GOCACHE
+	[ "$(ours '.type == "finding"' | count)" -ge 1 ]
+	[ -n "$(ours '.type == "exit" and .exit_code == 0')" ]
+}
+
+@test "SIGINT stops the daemon with status 0" {
+	DAEMON_PID=
+	env --default-signal=INT "$GOTRACED" >"$OUT" 2>"$ERR" &
+	DAEMON_PID=$!
+	wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"
+	kill -INT "$DAEMON_PID"
+	st=0
+	timeout 10 tail --pid="$DAEMON_PID" -f /dev/null || st=$?
+	[ "$st" -eq 0 ] || { echo "gotraced still running 10 s after SIGINT"; false; }
+	wait "$DAEMON_PID" || st=$?
+	DAEMON_PID=
+	cat "$ERR"
+	[ "$st" -eq 0 ]
+	assert_no_new_bpf_progs
+}

@@ -17,7 +17,7 @@ teardown() { gt_teardown; }
 
 @test "control characters in a path: JSON lines stay valid and carry the path" {
 	start_daemon -f json
-	GOCACHE=$G run go_cmd as_gtuser go build .
+	GOCACHE=$G run go_cmd "${AS_GT[@]}" go build .
 	[ "$status" -ne 0 ]
 	wait_go_exits
 	stop_daemon
@@ -28,7 +28,7 @@ teardown() { gt_teardown; }
 
 @test "control characters in a path: text output has no raw ESC or newline" {
 	start_daemon -f text
-	GOCACHE=$G run go_cmd as_gtuser go build .
+	GOCACHE=$G run go_cmd "${AS_GT[@]}" go build .
 	[ "$status" -ne 0 ]
 	# no exit event to poll in text form: wait for the path to show up
 	wait_for_line "$OUT" 'gt-x' 10 || true

@@ -42,8 +42,10 @@ gt_teardown() {
 			while read -r m; do umount -l "$m" 2>/dev/null || true; done
 		rm -rf "$T"
 	fi
-	# show the daemon's stderr and output when a test fails
-	if [ -s "${ERR:-/nonexistent}" ]; then sed 's/^/# err.log: /' "$ERR" >&3 2>/dev/null || true; fi
+	# a failed test that did not print it itself: show the daemon's stderr
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -s "${ERR:-/nonexistent}" ]; then
+		sed 's/^/# err.log: /' "$ERR" >&3 2>/dev/null || true
+	fi
 }
 
 # Go environment hygiene: no proxy, no toolchain switching, private dirs.
@@ -71,10 +73,9 @@ copy_module() {
 	export MOD
 }
 
-# as_gtuser CMD...: run CMD as the unprivileged test user (same pid, same env)
-as_gtuser() {
-	setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups -- "$@"
-}
+# "${AS_GT[@]}" CMD...: run CMD as the unprivileged test user (same pid, same env)
+# shellcheck disable=SC2034 # used by the .bats files
+AS_GT=(setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups --)
 
 # go_cmd CMD...: run CMD (which must exec go in the same pid, e.g. through
 # setpriv, unshare without --fork, sh -c 'exec go ...') and record that pid.
@@ -87,19 +88,28 @@ gt_bpf_prog_ids() {
 		jq -r '.[] | select((.name // "") | startswith("gt_")) | .id' 2>/dev/null | sort -n || true
 }
 
-# assert_no_new_bpf_progs: no gt_* program loaded since the test began remains
-assert_no_new_bpf_progs() {
-	local now new
-	now=$(gt_bpf_prog_ids)
-	new=$(comm -13 <(echo "$BPF_BEFORE" | sort) <(echo "$now" | sort) | grep . || true)
-	if [ -n "$new" ]; then
-		echo "gt_* BPF programs left behind: $new"
-		bpftool prog show | grep -A2 ' gt_' || true
-		return 1
-	fi
+# BPF program ids some live process holds (a prog or link fd), from fdinfo
+gt_held_prog_ids() {
+	grep -hs '^prog_id:' /proc/[0-9]*/fdinfo/* | awk '{print $2}' | sort -un || true
 }
 
-# wait_for_file_line FILE REGEX TIMEOUT_S [PID]: poll FILE for a line
+# assert_no_new_bpf_progs: no gt_* program loaded since the test began remains
+# without a live holder (another gotraced running meanwhile keeps its own; the
+# kernel frees programs asynchronously after the last fd closes: poll 3 s)
+assert_no_new_bpf_progs() {
+	local i new
+	for ((i = 0; i < 30; i++)); do
+		new=$(comm -13 <(echo "$BPF_BEFORE" | sort) <(gt_bpf_prog_ids | sort) |
+			comm -23 - <(gt_held_prog_ids | sort) | grep . || true)
+		[ -z "$new" ] && return 0
+		sleep 0.1
+	done
+	echo "gt_* BPF programs left behind, held by no process: $new"
+	bpftool prog show | grep -A2 ' gt_' || true
+	return 1
+}
+
+# wait_for_line FILE REGEX TIMEOUT_S [PID]: poll FILE for a line
 wait_for_line() {
 	local file=$1 re=$2 t=$3 pid=${4:-} i
 	for ((i = 0; i < t * 20; i++)); do
@@ -127,7 +137,13 @@ start_daemon() {
 # stop_daemon: SIGTERM, wait (10 s at most), assert exit status 0
 stop_daemon() {
 	local i st=0
-	kill -TERM "$DAEMON_PID"
+	if ! kill -TERM "$DAEMON_PID" 2>/dev/null; then
+		wait "$DAEMON_PID" || st=$?
+		echo "gotraced (pid $DAEMON_PID) died before SIGTERM (status $st) at $(date +%T); status 0 means some other process signalled it (pkill?)"
+		DAEMON_PID=
+		cat "$ERR"
+		return 1
+	fi
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$DAEMON_PID" 2>/dev/null || break
 		sleep 0.05
@@ -193,6 +209,7 @@ wait_json() {
 # wait_go_exits [PID...]: wait (10 s each) for the exit event of go commands
 wait_go_exits() {
 	local p
+	# shellcheck disable=SC2048 # pids: split on purpose
 	for p in ${*:-$(cat "$GT_GOPIDS")}; do
 		wait_json ".type == \"exit\" and .go_pid == $p" 10 || true
 	done

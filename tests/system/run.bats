@@ -31,7 +31,7 @@ teardown() { gt_teardown; }
 	cd "$MOD"
 	mkdir -m 0755 "$T/rootcache"
 	GOCACHE=$T/rootcache run --separate-stderr timeout 60 "$GOTRACED" -o "$OUT" -- \
-		setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups -- go build .
+		"${AS_GT[@]}" go build .
 	echo "stdout: $output"
 	echo "stderr: $stderr"
 	dump_out

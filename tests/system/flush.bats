@@ -1,0 +1,42 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# --flush-ms: a finding is written while its go command still runs.
+
+load lib
+
+setup() {
+	gt_setup
+	ensure_gtuser
+	copy_module "$GT_USER"
+	cd "$MOD"
+	mkdir -m 0755 "$T/rootdir"
+	mkdir -m 0777 "$T/usercache"
+	# go test -exec runs this: one refused write, then it waits for release
+	cat >"$T/waiter" <<-'EOS'
+		#!/bin/sh
+		touch "$GT_T/rootdir/x" 2>/dev/null
+		while [ ! -e "$GT_T/release" ]; do sleep 0.05; done
+	EOS
+	chmod 0755 "$T/waiter"
+}
+
+teardown() { gt_teardown; }
+
+@test "--flush-ms 200: the finding appears before the go command exits" {
+	start_daemon --flush-ms 200
+	GT_T=$T GOCACHE=$T/usercache go_cmd "${AS_GT[@]}" go test -exec "$T/waiter" . >"$T/go.log" 2>&1 &
+	gopid=$!
+	GT_BG_PIDS=$gopid
+	st=0
+	wait_json '.type == "finding" and (.path // "") == ($T + "/rootdir/x")' 15 || st=$?
+	# go must still be running: the finding came from the timer, not the exit
+	kill -0 "$gopid"
+	touch "$T/release"
+	wait "$gopid"
+	wait_go_exits
+	stop_daemon
+	dump_out
+	[ "$st" -eq 0 ]
+	assert_json_lines
+	jq -e '.cause == "permission" and .errno == "EACCES"' <<<"$(findings '.path == ($T + "/rootdir/x")' | head -n1)"
+}
