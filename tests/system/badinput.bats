@@ -53,5 +53,8 @@ expect_usage_error() {
 }
 
 @test "bad input: missing kernel BTF" {
-	skip "a missing /sys/kernel/btf/vmlinux cannot be faked on this kernel"
+	# hide the kernel's BTF behind an empty tmpfs, in a private mount namespace
+	expect_usage_error unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec "$1"' \
+		sh "$GOTRACED"
+	[[ "$stderr" == *"BTF"* ]]
 }
