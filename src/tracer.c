@@ -98,7 +98,7 @@ static void summary(const struct gt_config *cfg, const struct gt_state *st, int 
 		st->findings, st->findings == 1 ? "" : "s", st->errors, st->errors == 1 ? "" : "s");
 	for (int i = 0; i < 3 && st->first[i]; i++)
 		fprintf(stderr, "%s %s", i ? ";" : ":", st->first[i]);
-	fputs(st->findings ? ".\n" : ".\n", stderr);
+	fputs(".\n", stderr);
 }
 
 static int check_pids(const struct gt_config *cfg)
