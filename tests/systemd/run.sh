@@ -189,10 +189,23 @@ else
 	ko "enabled unit started at boot" "$(ct systemctl status --no-pager "$unit" 2>&1 | tail -8 | tr '\n' ';')"
 fi
 
-# 3. `systemctl start` of a Type=notify unit returns at READY=1: by then every
-#    program must be attached, and the status line count them
+# 3. Type=notify: the unit turns active at READY=1, which must come after
+#    every program is attached. Sampled inside the container while it
+#    starts: state, then the daemon's BPF links (links only ever grow).
 ct systemctl stop "$unit"
-ct systemctl start "$unit"
+samples=$(ct bash -c '
+	systemctl start --no-block '"$unit"'
+	seen=0
+	for i in $(seq 1000); do
+		eval "$(systemctl show -p ActiveState -p MainPID '"$unit"')"
+		n=0
+		for f in /proc/$MainPID/fd/*; do
+			[ "$MainPID" -gt 0 ] && [ "$(readlink $f 2>/dev/null)" = anon_inode:bpf_link ] && n=$((n + 1))
+		done
+		echo "$ActiveState $n"
+		[ "$ActiveState" = active ] && seen=$((seen + 1))
+		[ "$ActiveState" = failed ] || [ $seen -ge 3 ] && break
+	done')
 st=$(prop ActiveState)
 mpid=$(prop MainPID)
 hpid=$(host_pid "$mpid")
@@ -200,10 +213,14 @@ held=$(bpf_held "$hpid")
 nlinks=$(grep -c '^link ' <<<"$held")
 text=$(prop StatusText)
 nprogs=$(grep -oE 'with [0-9]+ programs' <<<"$text" | grep -oE '[0-9]+')
-if [ "$st" = active ] && [ -n "$hpid" ] && [ "${nprogs:-0}" -ge 2 ] && [ "$nlinks" = "$nprogs" ]; then
-	ok "active only once attached: $nlinks links held at READY, status '$text'"
+early=$(awk -v n="$nlinks" '$1 == "active" && $2 != n' <<<"$samples" | head -1)
+nact=$(grep -c '^activating' <<<"$samples")
+if [ "$st" = active ] && [ -n "$hpid" ] && [ "${nprogs:-0}" -ge 2 ] && [ "$nlinks" = "$nprogs" ] &&
+	grep -q '^active ' <<<"$samples" && [ -z "$early" ]; then
+	ok "active only once attached: $nlinks links at every 'active' sample ($nact 'activating' before), status '$text'"
 else
-	ko "active only once attached" "state=$st MainPID=$mpid host pid=$hpid links=$nlinks" "status: $text"
+	ko "active only once attached" "state=$st MainPID=$mpid host pid=$hpid links=$nlinks" \
+		"status: $text" "'active' with too few links: ${early:-none}" "samples: $(uniq -c <<<"$samples" | tr '\n' ';')"
 fi
 
 # 4. the daemon's socket answers `gotraced status`, as the same process
