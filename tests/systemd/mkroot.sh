@@ -37,6 +37,6 @@ chroot "$root.tmp" useradd -m -u 1500 -s /bin/sh gopher
 chroot "$root.tmp" systemctl set-default multi-user.target >/dev/null 2>&1
 # nspawn wants a machine id; an empty file would make it fail
 rm -f "$root.tmp/etc/machine-id"
-systemd-machine-id-setup --root="$root.tmp" >/dev/null
+systemd-machine-id-setup --root="$root.tmp" >/dev/null 2>&1
 echo "$stamp" >"$root.tmp/.gt-stamp"
 mv "$root.tmp" "$root"

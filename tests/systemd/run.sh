@@ -40,7 +40,7 @@ done
 [ -r /sys/kernel/btf/vmlinux ] || skip_all "no kernel BTF"
 [ -x "$top/gotraced" ] || skip_all "gotraced not built (make)"
 if [ "${1:-}" = --cached-only ] && ! "$here/mkroot.sh" -c; then
-	skip_all "no container tree yet: make test-systemd builds it once (debootstrap, about 4 min)"
+	skip_all "no container tree yet: make test-systemd builds it once (debootstrap, 2-4 min)"
 fi
 "$here/mkroot.sh" || skip_all "debootstrap failed (no Debian mirror?): $out/debootstrap.log"
 
