@@ -40,7 +40,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test test-unit test-system test-guest guest-bins clean vmlinux install bench
+.PHONY: all deps test test-unit test-system test-guest test-systemd guest-bins clean vmlinux install bench
 
 all: gotraced
 
@@ -126,6 +126,12 @@ guest-bins: $(GUEST_BINS)
 
 test-guest: gotraced $(GUEST_BINS)
 	@tests/guest/run.sh
+
+# gotraced.service under a real systemd: a bookworm tree booted by
+# systemd-nspawn (tests/systemd/README.md). The first run debootstraps it
+# (2-4 min); `make test` runs it only once that tree is cached.
+test-systemd: gotraced
+	@tests/systemd/run.sh
 
 bench: gotraced
 	@bench/run.sh

@@ -12,6 +12,8 @@ pkgs=(
 	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd systemd python3
 	# guest-kernel tests (tests/guest): SELinux, fexit, BPF LSM under qemu
 	qemu-system-x86 busybox-static cpio checkpolicy
+	# gotraced.service under a real systemd (tests/systemd)
+	debootstrap systemd-container
 	# benchmarks
 	hyperfine strace
 )
