@@ -101,6 +101,28 @@ static void summary(const struct gt_config *cfg, const struct gt_state *st, int 
 	fputs(".\n", stderr);
 }
 
+/*
+ * The kernel side sees host pids. In a child pid namespace (a container
+ * without --pid=host) /proc/PID names other processes: say so once.
+ */
+static void check_pidns(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		if (strchr(line + 6, '\t') != strrchr(line + 6, '\t'))
+			gt_warn("running in a child pid namespace: events carry host pids and "
+				"mount facts read through /proc may be wrong; run gotraced on the "
+				"host, in the host's pid namespace, or with the host's /proc");
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
 static int check_pids(const struct gt_config *cfg)
 {
 	for (int i = 0; i < cfg->npids; i++) {
@@ -124,6 +146,7 @@ int gt_trace(const struct gt_config *cfg)
 
 	if (check_pids(cfg))
 		return 2;
+	check_pidns();
 	if (gt_sink_open(&st.sink, cfg->probe ? NULL : cfg->output,
 			 cfg->format == GT_FMT_AUTO ? -1 : cfg->format == GT_FMT_TEXT))
 		return 2;
