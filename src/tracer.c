@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,20 +108,13 @@ static void summary(const struct gt_config *cfg, const struct gt_state *st, int 
  */
 static void check_pidns(void)
 {
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "re");
+	struct stat st;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		if (strchr(line + 6, '\t') != strrchr(line + 6, '\t'))
-			gt_warn("running in a child pid namespace: events carry host pids and "
-				"mount facts read through /proc may be wrong; run gotraced on the "
-				"host, in the host's pid namespace, or with the host's /proc");
-		break;
-	}
-	if (f)
-		fclose(f);
+	/* PROC_PID_INIT_INO: the initial pid namespace's fixed inode number */
+	if (!stat("/proc/self/ns/pid", &st) && st.st_ino != 0xEFFFFFFCU)
+		gt_warn("running in a child pid namespace: events carry host pids and "
+			"mount facts read through /proc may be wrong; run gotraced in the "
+			"host's pid namespace (docker --pid=host) or with the host's /proc");
 }
 
 static int check_pids(const struct gt_config *cfg)
