@@ -39,7 +39,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test test-unit test-system clean vmlinux install bench
+.PHONY: all deps test test-unit test-system clean vmlinux install bench bench-tools fuzz asan
 
 all: gotraced
 
@@ -90,7 +90,7 @@ test-system: gotraced $(HELPERS)
 test: gotraced $(UNIT_TESTS) $(HELPERS)
 	@tests/run-all.sh $(UNIT_TESTS)
 
-bench: gotraced
+bench: gotraced bench-tools
 	@bench/run.sh
 
 install: gotraced
@@ -99,5 +99,7 @@ install: gotraced
 
 clean:
 	rm -rf $(OUTPUT) gotraced
+
+include bench/bench.mk
 
 -include $(wildcard $(OUTPUT)/*.d)

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# `make bench`: gotraced's overhead against untraced runs and against the
+# tools people would otherwise use, its cost on processes it does not trace,
+# a flood of denied calls, and its footprint. Prints tables; asserts nothing.
+#
+# Knobs (environment):
+#   BENCH_RUNS=5          timed runs of the cold `go build -a` per tracer
+#   BENCH_TEST_RUNS=10    timed runs of `go test` per tracer
+#   BENCH_PKGS="..."      std packages the build compiles
+#   BENCH_LOOP_CALLS=200000 BENCH_LOOP_ROUNDS=7 BENCH_LOOP_REPEAT=3  syscall loop
+#   BENCH_FLOOD_N=1000000 denied calls in the big flood (a small one of 20000 runs too)
+#   BENCH_ONLY="go loop flood footprint"  sections to run
+#   BENCH_KEEP=1          keep the scratch directory (outputs of every tracer)
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+GT=$root/gotraced
+BO=$root/.output/bench
+RUNS=${BENCH_RUNS:-5}
+TEST_RUNS=${BENCH_TEST_RUNS:-10}
+PKGS=${BENCH_PKGS:-"strings strconv unicode/utf8 errors"}
+LOOP_CALLS=${BENCH_LOOP_CALLS:-200000}
+LOOP_ROUNDS=${BENCH_LOOP_ROUNDS:-7}
+LOOP_REPEAT=${BENCH_LOOP_REPEAT:-3}
+FLOOD_N=${BENCH_FLOOD_N:-1000000}
+ONLY=${BENCH_ONLY:-"go loop flood footprint"}
+HZ=$(getconf CLK_TCK)
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (BPF)"
+[ -x "$GT" ] || die "build gotraced first (make)"
+for t in sysloop bin/go empty; do [ -x "$BO/$t" ] || die "missing $BO/$t (make bench-tools)"; done
+command -v hyperfine >/dev/null || die "hyperfine missing (make deps)"
+
+W=$(mktemp -d /tmp/gt-bench.XXXXXX)
+chmod 0755 "$W"
+BG_PID=
+cleanup() {
+	[ -z "$BG_PID" ] || { kill -INT "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; }
+	if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: outputs kept in $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# tp_btf needs no tracefs, but the peers' tracepoints do; left mounted (harmless)
+mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2>/dev/null
+
+median() { sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "nan"}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.3f", a / b }'; }
+
+# bg_start NAME READY_FILE READY_REGEX CMD...: start a tracer, wait until it says it is ready
+bg_start() {
+	local name=$1 rf=$2 re=$3 i
+	shift 3
+	"$@" >"$W/$name.out" 2>"$W/$name.err" &
+	BG_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -qE "$re" "$rf" 2>/dev/null && return 0
+		kill -0 "$BG_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "bench: $name did not become ready:" >&2
+	cat "$W/$name.err" >&2
+	kill -KILL "$BG_PID" 2>/dev/null
+	wait "$BG_PID" 2>/dev/null
+	BG_PID=
+	return 1
+}
+
+bg_stop() {
+	[ -n "$BG_PID" ] || return 0
+	kill -INT "$BG_PID" 2>/dev/null
+	wait "$BG_PID" 2>/dev/null
+	BG_PID=
+}
+
+start_gotraced() { bg_start "${1:-gotraced}" "$W/${1:-gotraced}.err" '^gotraced: ready' "$GT" -f json; }
+
+# Other tracers on the machine (other sessions' gotraced) slow every row alike.
+others=$(bpftool -j prog show 2>/dev/null | jq '[.[] | select(.type == "tracing")] | length' 2>/dev/null)
+echo "bench: $(nproc) CPUs, kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)," \
+	"${others:-?} tracing BPF programs already loaded by others"
+
+# ---- Go workloads ------------------------------------------------------------------------------
+go_section() {
+	local GOC=$W/gocache-build GOT=$W/gocache-test mod=$W/mod
+	export HOME=$W/home TMPDIR=$W/tmp GOPROXY=off GOSUMDB=off GOFLAGS= GO111MODULE=on
+	unset GOTOOLCHAIN GOPATH GOMODCACHE GOENV GOTMPDIR
+	mkdir -p "$HOME" "$TMPDIR"
+	cp -r "$root/tests/fixtures/mod" "$mod"
+	local build="GOCACHE=$GOC go build -a $PKGS"
+	local test="cd $mod && GOCACHE=$GOT go test -count=1 ./..."
+	# page cache and the test's build cache warm, untimed
+	(GOCACHE=$GOC go build -a $PKGS && cd "$mod" && GOCACHE=$GOT go test -count=1 ./...) \
+		>/dev/null || die "the Go workload fails untraced"
+
+	local strace_set='%file,%process,mmap,write,pwrite64,writev,pwritev,fallocate,ftruncate'
+	strace_set+=',fsync,fdatasync,copy_file_range,fchmod,fchown'
+	local rows=()
+	# name | background tracer (ready regex) | command prefix
+	hf() {
+		local name=$1 prefix=$2
+		hyperfine --style none --runs "$RUNS" --prepare "rm -rf $GOC" \
+			--export-json "$W/$name-build.json" "$prefix sh -c '$build'" >"$W/$name-build.log" 2>&1 &&
+		hyperfine --style none --runs "$TEST_RUNS" --warmup 1 \
+			--export-json "$W/$name-test.json" "$prefix sh -c '$test'" >"$W/$name-test.log" 2>&1 ||
+		{ echo "bench: $name: a run failed (see $W/$name-*.log)" >&2; return 1; }
+		rows+=("$name")
+	}
+	echo "bench: go workloads ($RUNS x go build -a $PKGS, $TEST_RUNS x go test)..." >&2
+	hf untraced ""
+	start_gotraced gt-system && { hf "gotraced-system" ""; bg_stop; }
+	hf "gotraced-run" "$GT -f json -o $W/gt-run.json --"
+	hf "strace-Z" "strace -f -qq -Z -o $W/strace.out -e trace=$strace_set"
+	if command -v bpftrace >/dev/null; then
+		bg_start bpftrace "$W/bpftrace.out" '^Attaching' bpftrace "$root/bench/peer-errors.bt" &&
+			{ hf bpftrace ""; bg_stop; }
+	else
+		echo "bench: bpftrace not installed: row skipped" >&2
+	fi
+	if command -v opensnoop >/dev/null; then
+		bg_start opensnoop "$W/opensnoop.out" '^PID' opensnoop -x &&
+			{ hf "opensnoop-x" ""; bg_stop; }
+	else
+		echo "bench: opensnoop (libbpf-tools) not installed: row skipped" >&2
+	fi
+	hf "untraced-again" ""
+
+	local b0 t0
+	b0=$(jq '.results[0].median' "$W/untraced-build.json")
+	t0=$(jq '.results[0].median' "$W/untraced-test.json")
+	echo
+	echo "Go workloads: median wall time (s) and ratio to untraced"
+	printf '%-18s %10s %8s %10s %8s\n' tracer "build(s)" ratio "test(s)" ratio
+	for r in "${rows[@]}"; do
+		local b t
+		b=$(jq '.results[0].median' "$W/$r-build.json")
+		t=$(jq '.results[0].median' "$W/$r-test.json")
+		printf '%-18s %10.3f %8s %10.3f %8s\n' "$r" "$b" "$(ratio "$b" "$b0")" "$t" "$(ratio "$t" "$t0")"
+	done
+	# proof that the tracers were tracing
+	local n
+	n=$(jq -c 'select(.type == "exit")' "$W/gt-system.out" 2>/dev/null | wc -l)
+	echo "(gotraced system-wide reported $n go command exits; gotraced run mode" \
+		"$(jq -c 'select(.type == "exit")' "$W/gt-run.json" 2>/dev/null | wc -l);" \
+		"strace $(wc -l <"$W/strace.out" 2>/dev/null || echo 0) failed calls (last run);" \
+		"bpftrace $(grep -c '^[0-9]' "$W/bpftrace.out" 2>/dev/null || echo 0);" \
+		"opensnoop $(grep -vc '^PID' "$W/opensnoop.out" 2>/dev/null || echo 0) lines)"
+}
+
+# ---- Untraced processes: ns per syscall --------------------------------------------------------
+loop_section() {
+	local rep cfg
+	echo "bench: syscall loop ($LOOP_REPEAT x {none, empty, gotraced}, $LOOP_ROUNDS x $LOOP_CALLS calls each)..." >&2
+	for ((rep = 0; rep < LOOP_REPEAT; rep++)); do
+		for cfg in none empty gotraced; do
+			case $cfg in
+			empty) bg_start empty "$W/empty.err" ready "$BO/empty" || return 1 ;;
+			gotraced) start_gotraced gt-loop || return 1 ;;
+			esac
+			"$BO/sysloop" "$LOOP_CALLS" "$LOOP_ROUNDS" | sed "s/^/$cfg /" >>"$W/loop.txt"
+			bg_stop
+		done
+	done
+	echo
+	echo "Untraced process (outside any Go tree): ns per syscall, median of $LOOP_REPEAT"
+	printf '%-18s %10s %10s %10s %14s %14s\n' call none empty gotraced "empty-none" "gotraced-none"
+	for call in getppid_ok close_EBADF faccessat_ENOENT; do
+		local n e g
+		n=$(awk -v c="$call" '$1 == "none" && $2 == c {print $3}' "$W/loop.txt" | median)
+		e=$(awk -v c="$call" '$1 == "empty" && $2 == c {print $3}' "$W/loop.txt" | median)
+		g=$(awk -v c="$call" '$1 == "gotraced" && $2 == c {print $3}' "$W/loop.txt" | median)
+		printf '%-18s %10.1f %10.1f %10.1f %14.1f %14.1f\n' "$call" "$n" "$e" "$g" \
+			"$(awk -v a="$e" -v b="$n" 'BEGIN{print a-b}')" "$(awk -v a="$g" -v b="$n" 'BEGIN{print a-b}')"
+	done
+}
+
+# ---- Flood -------------------------------------------------------------------------------------
+# flood_once N: one flood under a fresh daemon; prints a row
+flood_once() {
+	local n=$1 pid fp line calls denied secs found lost ticks0 ticks1 cpu hwm
+	start_gotraced gt-flood || return 1
+	pid=$BG_PID
+	ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	"$BO/bin/go" "$W/deny" "$n" >"$W/flood.txt" &
+	fp=$!
+	wait "$fp"
+	sleep 1.5	# the daemon drains the ring buffer and flushes on the go command's exit
+	ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+	bg_stop
+	read -r _ calls _ denied _ secs <"$W/flood.txt"
+	found=$(jq -s --argjson p "$fp" '[.[] | select(.type == "finding" and .go_pid == $p) | .count] | add // 0' "$W/gt-flood.out")
+	lost=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$W/gt-flood.out")
+	cpu=$(awk -v t=$((ticks1 - ticks0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}')
+	printf '%-10s %8.0f %10s %10s %10s %12s %8s %10s\n' "$calls" "$(awk -v c="$calls" -v s="$secs" 'BEGIN{print c/s}')" \
+		"$found" "$lost" "$(awk -v f="$found" -v s="$secs" 'BEGIN{printf "%.0f", f/s}')" \
+		"$cpu/$secs" "$( [ "$denied" = $((found + lost)) ] && echo yes || echo "NO($((denied - found - lost)))")" "${hwm}kB"
+}
+
+flood_section() {
+	mkdir -m 0700 "$W/deny"
+	echo "bench: flood (20000 and $FLOOD_N denied calls)..." >&2
+	echo
+	echo "Flood: a go-named process making denied openat calls (EACCES) as fast as it can"
+	printf '%-10s %8s %10s %10s %10s %12s %8s %10s\n' calls "calls/s" "in counts" lost "counted/s" \
+		"daemon cpu/s" conserved "daemon HWM"
+	flood_once 20000
+	flood_once "$FLOOD_N"
+}
+
+# ---- Footprint ---------------------------------------------------------------------------------
+footprint_section() {
+	local i t0 t1 ms=() pid rss lock=0 f
+	echo "bench: footprint..." >&2
+	for ((i = 0; i < 5; i++)); do
+		t0=$(date +%s%N)
+		start_gotraced gt-fp || return 1
+		t1=$(date +%s%N)
+		ms+=("$(( (t1 - t0) / 1000000 ))")
+		[ "$i" -lt 4 ] && bg_stop
+	done
+	pid=$BG_PID
+	sleep 1
+	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+	# memlock of every BPF map and program the daemon holds open
+	for f in /proc/"$pid"/fdinfo/*; do
+		lock=$((lock + $(awk '/^memlock:/ {s += $2} END {print s + 0}' "$f" 2>/dev/null || echo 0)))
+	done
+	bg_stop
+	echo
+	echo "Footprint of the daemon (system-wide mode, idle)"
+	printf '%-28s %s\n' "start to ready (ms, median/5)" "$(printf '%s\n' "${ms[@]}" | median) (5 starts: ${ms[*]})"
+	printf '%-28s %s kB\n' "resident memory" "$rss"
+	printf '%-28s %s kB\n' "locked BPF memory" "$((lock / 1024))"
+}
+
+for s in $ONLY; do
+	case $s in
+	go) go_section ;;
+	loop) loop_section ;;
+	flood) flood_section ;;
+	footprint) footprint_section ;;
+	*) die "unknown section $s" ;;
+	esac
+done
