@@ -100,6 +100,6 @@ install: gotraced
 clean:
 	rm -rf $(OUTPUT) gotraced
 
-include bench/bench.mk
+include bench/bench.mk tests/fuzz/fuzz.mk
 
 -include $(wildcard $(OUTPUT)/*.d)

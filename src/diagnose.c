@@ -71,10 +71,14 @@ static bool creates(const char *sc)
  */
 static char *dac_refusal(const struct gt_finding *f)
 {
-	char *p = strdup(f->path), *s, *out = NULL;
+	char *p, *s, *out = NULL;
 	struct stat st;
 	bool create = creates(f->syscall) || !strncmp(f->syscall, "open", 4);
 
+	/* only an absolute path can be walked (an empty one ran off the buffer) */
+	if (!f->path || f->path[0] != '/')
+		return NULL;
+	p = strdup(f->path);
 	if (!p)
 		return NULL;
 	/* walk down: every directory needs search permission */
