@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Run each libFuzzer target for FUZZ_SECONDS on its corpus in
 # tests/fuzz/corpus/<target> (new inputs go to a scratch copy, so the
-# committed seeds stay small). Prints one line: fuzz: N passed, N failed, N skipped
+# committed seeds stay small), after replaying the past crashes kept in
+# tests/fuzz/crashes/<target>-*. Prints one line: fuzz: N passed, N failed, N skipped
 # A crash leaves its reproducer in .output/fuzz/crashes/.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +17,13 @@ for bin in "$@"; do
 	if [ ! -x "$bin" ]; then
 		echo "# skip $t: $bin not built"
 		skipped=$((skipped + 1))
+		continue
+	fi
+	# past crashes first: each must now run clean
+	regress=("$here/crashes/$t"-*)
+	if [ -e "${regress[0]}" ] && ! "$bin" "${regress[@]}" >"$crashes/$t-regress.log" 2>&1; then
+		echo "not ok $t: a past crash is back: see $crashes/$t-regress.log"
+		failed=$((failed + 1))
 		continue
 	fi
 	work=$(mktemp -d)
