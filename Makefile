@@ -39,7 +39,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test test-unit test-system clean vmlinux install bench bench-tools fuzz asan
+.PHONY: all deps test test-unit test-system clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: gotraced
 

@@ -2,6 +2,8 @@
 # libFuzzer targets and sanitizer builds (included by the top Makefile).
 #   make fuzz          run every target for FUZZ_SECONDS each (corpora in tests/fuzz/corpus)
 #   make asan          .output/asan/gotraced-asan: the daemon under ASan + UBSan
+#   make test-sanitize ASan and valgrind runs of traced builds
+#   make test-asan     the system tests against gotraced-asan
 
 FUZZ_OUT     := $(OUTPUT)/fuzz
 FUZZ_SECONDS ?= 20
@@ -45,6 +47,17 @@ $(ASAN_OUT)/gotraced-asan: $(ASAN_OBJS)
 	$(Q)$(CLANG) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
 
 asan: $(ASAN_OUT)/gotraced-asan
+
+# ASan/UBSan and valgrind each tracing a clean and a failing go build
+test-sanitize: gotraced $(ASAN_OUT)/gotraced-asan
+	@tests/fuzz/sanitize.sh
+
+# make test runs the fuzzers (briefly) and tests/fuzz/sanitize.sh too
+test: $(FUZZ_BINS) $(ASAN_OUT)/gotraced-asan
+
+# the system tests against the sanitizer build
+test-asan: $(ASAN_OUT)/gotraced-asan $(HELPERS)
+	@GOTRACED=$(abspath $(ASAN_OUT)/gotraced-asan) tests/run-system.sh
 
 # objects made by pattern rules only: keep them between runs
 .SECONDARY: $(FUZZ_LIB) $(ASAN_OBJS)

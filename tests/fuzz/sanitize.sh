@@ -24,14 +24,15 @@ chmod 1777 "$W/tmp" "$W/home"
 export HOME=$W/home TMPDIR=$W/tmp GOPROXY=off GOSUMDB=off GOFLAGS= GO111MODULE=on
 unset GOTOOLCHAIN GOPATH GOMODCACHE GOENV GOTMPDIR
 
-clean_build() { (cd "$W/mod" && GOCACHE=$W/cache go build -o /dev/null .); }
+# the builds as scripts (valgrind drops exported shell functions from the environment)
+printf '#!/bin/sh\ncd "%s" && GOCACHE="%s" exec go build -o /dev/null .\n' \
+	"$W/mod" "$W/cache" >"$W/clean_build"
 # as nobody, into a cache dir owned by root: "mkdir .../00: permission denied"
-failing_build() {
-	(cd "$W/mod" && GOCACHE=$W/rootcache setpriv --reuid=65534 --regid=65534 --clear-groups \
-		go build -o /dev/null .)
-}
-export -f clean_build failing_build
-export W
+printf '#!/bin/sh\ncd "%s" && GOCACHE="%s" exec setpriv --reuid=65534 --regid=65534 --clear-groups go build -o /dev/null .\n' \
+	"$W/mod" "$W/rootcache" >"$W/failing_build"
+chmod +x "$W/clean_build" "$W/failing_build"
+clean_build() { "$W/clean_build"; }
+failing_build() { "$W/failing_build"; }
 
 result() {	# result NAME OK(0/1) DETAIL
 	if [ "$2" = 0 ]; then
@@ -58,7 +59,7 @@ asan_checks() {
 	# run mode, both builds
 	for b in clean_build failing_build; do
 		out=$W/asan-run-$b.json
-		"$ASAN_BIN" -f json -o "$out" -- bash -c "$b" >/dev/null 2>"$W/asan-run-$b.err"
+		"$ASAN_BIN" -f json -o "$out" -- "$W/$b" >/dev/null 2>"$W/asan-run-$b.err"
 		st=$?
 		local want=0 n
 		[ "$b" = failing_build ] && want=1
@@ -109,9 +110,9 @@ valgrind_checks() {
 	local b st log errs leaks n want
 	for b in clean_build failing_build; do
 		log=$W/vg-$b.log
-		valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+		valgrind -q --suppressions="$root/tests/fuzz/valgrind.supp" --leak-check=full --show-leak-kinds=definite,indirect,possible \
 			--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
-			--log-file="$log" "$GT" -f json -o "$W/vg-$b.json" -- bash -c "$b" \
+			--log-file="$log" "$GT" -f json -o "$W/vg-$b.json" -- "$W/$b" \
 			>/dev/null 2>"$W/vg-$b.err"
 		st=$?
 		want=0
