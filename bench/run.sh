@@ -5,10 +5,10 @@
 # a flood of denied calls, and its footprint. Prints tables; asserts nothing.
 #
 # Knobs (environment):
-#   BENCH_RUNS=5          timed runs of the cold `go build -a` per tracer
-#   BENCH_TEST_RUNS=10    timed runs of `go test` per tracer
+#   BENCH_RUNS=5          rounds; each times one cold `go build -a` per tracer
+#   BENCH_TEST_PER_ROUND=2  timed `go test` runs per tracer per round
 #   BENCH_PKGS="..."      std packages the build compiles
-#   BENCH_LOOP_CALLS=200000 BENCH_LOOP_ROUNDS=7 BENCH_LOOP_REPEAT=3  syscall loop
+#   BENCH_LOOP_CALLS=100000 BENCH_LOOP_ROUNDS=11 BENCH_LOOP_REPEAT=3  syscall loop
 #   BENCH_FLOOD_N=1000000 denied calls in the big flood (a small one of 20000 runs too)
 #   BENCH_ONLY="go loop flood footprint"  sections to run
 #   BENCH_KEEP=1          keep the scratch directory (outputs of every tracer)
@@ -18,10 +18,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 GT=$root/gotraced
 BO=$root/.output/bench
 RUNS=${BENCH_RUNS:-5}
-TEST_RUNS=${BENCH_TEST_RUNS:-10}
+TEST_PER_ROUND=${BENCH_TEST_PER_ROUND:-2}
 PKGS=${BENCH_PKGS:-"strings strconv unicode/utf8 errors"}
-LOOP_CALLS=${BENCH_LOOP_CALLS:-200000}
-LOOP_ROUNDS=${BENCH_LOOP_ROUNDS:-7}
+LOOP_CALLS=${BENCH_LOOP_CALLS:-100000}
+LOOP_ROUNDS=${BENCH_LOOP_ROUNDS:-11}
 LOOP_REPEAT=${BENCH_LOOP_REPEAT:-3}
 FLOOD_N=${BENCH_FLOOD_N:-1000000}
 ONLY=${BENCH_ONLY:-"go loop flood footprint"}
@@ -97,52 +97,64 @@ go_section() {
 
 	local strace_set='%file,%process,mmap,write,pwrite64,writev,pwritev,fallocate,ftruncate'
 	strace_set+=',fsync,fdatasync,copy_file_range,fchmod,fchown'
-	local rows=()
-	# name | background tracer (ready regex) | command prefix
+	local rows=(untraced gotraced-system gotraced-run strace-Z)
+	command -v bpftrace >/dev/null && rows+=(bpftrace) ||
+		echo "bench: bpftrace not installed: row skipped" >&2
+	command -v opensnoop >/dev/null && rows+=(opensnoop-x) ||
+		echo "bench: opensnoop (libbpf-tools) not installed: row skipped" >&2
+	# hf NAME PREFIX: one timed build and TEST_PER_ROUND timed tests, times appended
 	hf() {
 		local name=$1 prefix=$2
-		hyperfine --style none --runs "$RUNS" --prepare "rm -rf $GOC" \
-			--export-json "$W/$name-build.json" "$prefix sh -c '$build'" >"$W/$name-build.log" 2>&1 &&
-		hyperfine --style none --runs "$TEST_RUNS" --warmup 1 \
-			--export-json "$W/$name-test.json" "$prefix sh -c '$test'" >"$W/$name-test.log" 2>&1 ||
+		hyperfine --style none --runs 1 --prepare "rm -rf $GOC" \
+			--export-json "$W/hf.json" "$prefix sh -c '$build'" >"$W/$name-build.log" 2>&1 &&
+			jq '.results[0].times[]' "$W/hf.json" >>"$W/$name-build.times" &&
+		hyperfine --style none --runs "$TEST_PER_ROUND" --warmup 1 \
+			--export-json "$W/hf.json" "$prefix sh -c '$test'" >"$W/$name-test.log" 2>&1 &&
+			jq '.results[0].times[]' "$W/hf.json" >>"$W/$name-test.times" ||
 		{ echo "bench: $name: a run failed (see $W/$name-*.log)" >&2; return 1; }
-		rows+=("$name")
 	}
-	echo "bench: go workloads ($RUNS x go build -a $PKGS, $TEST_RUNS x go test)..." >&2
-	hf untraced ""
-	start_gotraced gt-system && { hf "gotraced-system" ""; bg_stop; }
-	hf "gotraced-run" "$GT -f json -o $W/gt-run.json --"
-	hf "strace-Z" "strace -f -qq -Z -o $W/strace.out -e trace=$strace_set"
-	if command -v bpftrace >/dev/null; then
-		bg_start bpftrace "$W/bpftrace.out" '^Attaching' bpftrace "$root/bench/peer-errors.bt" &&
-			{ hf bpftrace ""; bg_stop; }
-	else
-		echo "bench: bpftrace not installed: row skipped" >&2
-	fi
-	if command -v opensnoop >/dev/null; then
-		bg_start opensnoop "$W/opensnoop.out" '^PID' opensnoop -x &&
-			{ hf "opensnoop-x" ""; bg_stop; }
-	else
-		echo "bench: opensnoop (libbpf-tools) not installed: row skipped" >&2
-	fi
-	hf "untraced-again" ""
+	# one_round NAME: set the tracer up, time the workloads under it, take it down
+	one_round() {
+		case $1 in
+		untraced) hf untraced "" ;;
+		gotraced-system) start_gotraced gt-system && { hf "$1" ""; bg_stop; } ;;
+		gotraced-run) hf "$1" "$GT -f json -o $W/gt-run.json --" ;;
+		strace-Z) hf "$1" "strace -f -qq -Z -o $W/strace.out -e trace=$strace_set" ;;
+		bpftrace) bg_start bpftrace "$W/bpftrace.out" '^Attaching' \
+				bpftrace "$root/bench/peer-errors.bt" && { hf "$1" ""; bg_stop; } ;;
+		opensnoop-x) bg_start opensnoop "$W/opensnoop.out" '^PID' opensnoop -x &&
+				{ hf "$1" ""; bg_stop; } ;;
+		esac
+	}
+	echo "bench: go workloads ($RUNS rounds of {${rows[*]}}: go build -a $PKGS;" \
+		"$TEST_PER_ROUND x go test)..." >&2
+	# rounds interleave the tracers (rotated each round), so drift in the machine's
+	# load hits every row alike instead of whichever ran during it
+	local r i n=${#rows[@]}
+	for ((r = 0; r < RUNS; r++)); do
+		for ((i = 0; i < n; i++)); do
+			one_round "${rows[(i + r) % n]}"
+		done
+	done
 
 	local b0 t0
-	b0=$(jq '.results[0].median' "$W/untraced-build.json")
-	t0=$(jq '.results[0].median' "$W/untraced-test.json")
+	b0=$(median <"$W/untraced-build.times")
+	t0=$(median <"$W/untraced-test.times")
 	echo
-	echo "Go workloads: median wall time (s) and ratio to untraced"
+	echo "Go workloads: median wall time (s) over $RUNS rounds ($((RUNS * TEST_PER_ROUND)) tests) and ratio to untraced"
 	printf '%-18s %10s %8s %10s %8s\n' tracer "build(s)" ratio "test(s)" ratio
 	for r in "${rows[@]}"; do
 		local b t
-		b=$(jq '.results[0].median' "$W/$r-build.json")
-		t=$(jq '.results[0].median' "$W/$r-test.json")
+		[ -s "$W/$r-build.times" ] || continue
+		b=$(median <"$W/$r-build.times")
+		t=$(median <"$W/$r-test.times")
 		printf '%-18s %10.3f %8s %10.3f %8s\n' "$r" "$b" "$(ratio "$b" "$b0")" "$t" "$(ratio "$t" "$t0")"
 	done
 	# proof that the tracers were tracing
-	local n
+	echo "untraced spread: build $(sort -g "$W/untraced-build.times" | sed -n '1p;$p' | paste -sd-)s," \
+		"test $(sort -g "$W/untraced-test.times" | sed -n '1p;$p' | paste -sd-)s (min-max)"
 	n=$(jq -c 'select(.type == "exit")' "$W/gt-system.out" 2>/dev/null | wc -l)
-	echo "(gotraced system-wide reported $n go command exits; gotraced run mode" \
+	echo "(gotraced system-wide reported $n go command exits (last round); gotraced run mode" \
 		"$(jq -c 'select(.type == "exit")' "$W/gt-run.json" 2>/dev/null | wc -l);" \
 		"strace $(wc -l <"$W/strace.out" 2>/dev/null || echo 0) failed calls (last run);" \
 		"bpftrace $(grep -c '^[0-9]' "$W/bpftrace.out" 2>/dev/null || echo 0);" \
@@ -164,48 +176,51 @@ loop_section() {
 		done
 	done
 	echo
-	echo "Untraced process (outside any Go tree): ns per syscall, median of $LOOP_REPEAT"
+	echo "Untraced process (outside any Go tree): ns per syscall, fastest of $((LOOP_REPEAT * LOOP_ROUNDS)) rounds"
 	printf '%-18s %10s %10s %10s %14s %14s\n' call none empty gotraced "empty-none" "gotraced-none"
 	for call in getppid_ok close_EBADF faccessat_ENOENT; do
 		local n e g
-		n=$(awk -v c="$call" '$1 == "none" && $2 == c {print $3}' "$W/loop.txt" | median)
-		e=$(awk -v c="$call" '$1 == "empty" && $2 == c {print $3}' "$W/loop.txt" | median)
-		g=$(awk -v c="$call" '$1 == "gotraced" && $2 == c {print $3}' "$W/loop.txt" | median)
+		n=$(awk -v c="$call" '$1 == "none" && $2 == c {print $3}' "$W/loop.txt" | sort -g | head -1)
+		e=$(awk -v c="$call" '$1 == "empty" && $2 == c {print $3}' "$W/loop.txt" | sort -g | head -1)
+		g=$(awk -v c="$call" '$1 == "gotraced" && $2 == c {print $3}' "$W/loop.txt" | sort -g | head -1)
 		printf '%-18s %10.1f %10.1f %10.1f %14.1f %14.1f\n' "$call" "$n" "$e" "$g" \
 			"$(awk -v a="$e" -v b="$n" 'BEGIN{print a-b}')" "$(awk -v a="$g" -v b="$n" 'BEGIN{print a-b}')"
 	done
 }
 
 # ---- Flood -------------------------------------------------------------------------------------
-# flood_once N: one flood under a fresh daemon; prints a row
+# flood_once N: one flood in run mode (only its own tree is traced, so other
+# Go builds on the machine neither add findings nor share its losses); prints a row
 flood_once() {
-	local n=$1 pid fp line calls denied secs found lost ticks0 ticks1 cpu hwm
-	start_gotraced gt-flood || return 1
-	pid=$BG_PID
-	ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-	"$BO/bin/go" "$W/deny" "$n" >"$W/flood.txt" &
-	fp=$!
-	wait "$fp"
-	sleep 1.5	# the daemon drains the ring buffer and flushes on the go command's exit
-	ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-	hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
-	bg_stop
-	read -r _ calls _ denied _ secs <"$W/flood.txt"
-	found=$(jq -s --argjson p "$fp" '[.[] | select(.type == "finding" and .go_pid == $p) | .count] | add // 0' "$W/gt-flood.out")
-	lost=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$W/gt-flood.out")
-	cpu=$(awk -v t=$((ticks1 - ticks0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}')
-	printf '%-10s %8.0f %10s %10s %10s %12s %8s %10s\n' "$calls" "$(awk -v c="$calls" -v s="$secs" 'BEGIN{print c/s}')" \
+	local n=$1 calls denied secs fcpu found lost t0 t1 cpu
+	t0=$(awk '{print $16 + $17}' /proc/$$/stat)	# children's ticks so far
+	"$GT" -f json -o "$W/gt-flood.json" -- "$BO/bin/go" "$W/deny" "$n" >"$W/flood.txt" 2>"$W/gt-flood.err"
+	t1=$(awk '{print $16 + $17}' /proc/$$/stat)
+	read -r _ calls _ denied _ secs _ fcpu <"$W/flood.txt" || return 1
+	found=$(jq -s '[.[] | select(.type == "finding") | .count] | add // 0' "$W/gt-flood.json")
+	lost=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$W/gt-flood.json")
+	# the daemon's CPU: gotraced and its child, less the child's own
+	cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v f="$fcpu" -v b="$START_CPU" 'BEGIN {printf "%.2f", t / hz - f - b}')
+	printf '%-10s %8.0f %10s %10s %10s %14s %10s\n' "$calls" "$(awk -v c="$calls" -v s="$secs" 'BEGIN{print c/s}')" \
 		"$found" "$lost" "$(awk -v f="$found" -v s="$secs" 'BEGIN{printf "%.0f", f/s}')" \
-		"$cpu/$secs" "$( [ "$denied" = $((found + lost)) ] && echo yes || echo "NO($((denied - found - lost)))")" "${hwm}kB"
+		"$cpu/$secs" "$( [ "$denied" = $((found + lost)) ] && echo yes || echo "NO($((denied - found - lost)))")"
+	rm -f "$W/gt-flood.json"
 }
 
 flood_section() {
 	mkdir -m 0700 "$W/deny"
+	# the CPU a run-mode daemon spends with nothing to trace (BPF load, verifier), subtracted
+	local t0 t1
+	t0=$(awk '{print $16 + $17}' /proc/$$/stat)
+	"$GT" -f json -o /dev/null -- true 2>/dev/null
+	t1=$(awk '{print $16 + $17}' /proc/$$/stat)
+	START_CPU=$(awk -v t=$((t1 - t0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}')
 	echo "bench: flood (20000 and $FLOOD_N denied calls)..." >&2
 	echo
 	echo "Flood: a go-named process making denied openat calls (EACCES) as fast as it can"
-	printf '%-10s %8s %10s %10s %10s %12s %8s %10s\n' calls "calls/s" "in counts" lost "counted/s" \
-		"daemon cpu/s" conserved "daemon HWM"
+	echo "(daemon cpu: CPU seconds beyond the ${START_CPU}s of an idle start and stop / the flood's wall seconds)"
+	printf '%-10s %8s %10s %10s %10s %14s %10s\n' calls "calls/s" "in counts" lost "counted/s" \
+		"daemon cpu/s" conserved
 	flood_once 20000
 	flood_once "$FLOOD_N"
 }
