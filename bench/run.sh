@@ -151,8 +151,9 @@ go_section() {
 		printf '%-18s %10.3f %8s %10.3f %8s\n' "$r" "$b" "$(ratio "$b" "$b0")" "$t" "$(ratio "$t" "$t0")"
 	done
 	# proof that the tracers were tracing
-	echo "untraced spread: build $(sort -g "$W/untraced-build.times" | sed -n '1p;$p' | paste -sd-)s," \
-		"test $(sort -g "$W/untraced-test.times" | sed -n '1p;$p' | paste -sd-)s (min-max)"
+	spread() { sort -g "$1" | sed -n '1p;$p' | xargs printf '%.2f-%.2f' ; }
+	echo "untraced spread (min-max): build $(spread "$W/untraced-build.times") s," \
+		"test $(spread "$W/untraced-test.times") s; a wide spread means a busy machine"
 	n=$(jq -c 'select(.type == "exit")' "$W/gt-system.out" 2>/dev/null | wc -l)
 	echo "(gotraced system-wide reported $n go command exits (last round); gotraced run mode" \
 		"$(jq -c 'select(.type == "exit")' "$W/gt-run.json" 2>/dev/null | wc -l);" \
@@ -239,10 +240,11 @@ footprint_section() {
 	pid=$BG_PID
 	sleep 1
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
-	# memlock of every BPF map and program the daemon holds open
-	for f in /proc/"$pid"/fdinfo/*; do
-		lock=$((lock + $(awk '/^memlock:/ {s += $2} END {print s + 0}' "$f" 2>/dev/null || echo 0)))
-	done
+	# memlock of every BPF map and program the daemon holds open, each once
+	# (the two skeletons share maps through separate fds)
+	lock=$(for f in /proc/"$pid"/fdinfo/*; do
+		awk '/^memlock:/ {m = $2} /^(map|prog)_id:/ {id = $1 $2} END {if (id) print id, m}' "$f" 2>/dev/null
+	done | sort -u | awk '{s += $2} END {print s + 0}')
 	bg_stop
 	echo
 	echo "Footprint of the daemon (system-wide mode, idle)"

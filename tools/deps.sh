@@ -10,8 +10,8 @@ pkgs=(
 	libseccomp-dev libcap-dev uthash-dev pkg-config
 	# tests
 	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd
-	# benchmarks
-	hyperfine strace
+	# benchmarks, fuzzing, sanitizer runs (bpftrace and libbpf-tools are the peers)
+	hyperfine strace bpftrace libbpf-tools libclang-rt-14-dev valgrind linux-perf
 )
 
 missing=()
