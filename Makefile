@@ -40,7 +40,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test test-unit test-system test-guest test-systemd guest-bins clean vmlinux install bench
+.PHONY: all deps test test-unit test-system test-guest test-systemd guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: gotraced
 
@@ -133,7 +133,7 @@ test-guest: gotraced $(GUEST_BINS)
 test-systemd: gotraced
 	@tests/systemd/run.sh
 
-bench: gotraced
+bench: gotraced bench-tools
 	@bench/run.sh
 
 # DESTDIR for packaging; without it, also create the group, index the catalog
@@ -165,5 +165,7 @@ endif
 
 clean:
 	rm -rf $(OUTPUT) gotraced
+
+include bench/bench.mk tests/fuzz/fuzz.mk
 
 -include $(wildcard $(OUTPUT)/*.d)

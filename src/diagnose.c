@@ -93,7 +93,11 @@ static char *dac_refusal(const struct gt_finding *f)
 	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
 								 : (f->open_flags & O_CREAT) != 0);
 
-	if (!f->path || !(p = strdup(f->path)))
+	/* only an absolute path can be walked (an empty one ran off the buffer) */
+	if (!f->path || f->path[0] != '/')
+		return NULL;
+	p = strdup(f->path);
+	if (!p)
 		return NULL;
 	/* walk down: every directory needs search permission */
 	for (s = p + 1;; s++) {

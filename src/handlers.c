@@ -105,11 +105,13 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 
 static void on_fork(const struct gt_fork_event *e)
 {
-	struct gt_procinfo *parent = gt_proc_get(e->hdr.ppid), *c = gt_proc_new(e->hdr.pid);
+	/* child first: gt_proc_new() frees an old entry, which a corrupt record's parent may be */
+	struct gt_procinfo *c = gt_proc_new(e->hdr.pid), *parent;
 
 	if (!c)
 		return;
-	if (parent)
+	parent = gt_proc_get(e->hdr.ppid);
+	if (parent && parent != c)
 		gt_proc_inherit(c, parent);
 	memcpy(c->comm, e->hdr.comm, sizeof(c->comm));
 	c->comm[GT_COMM_LEN - 1] = '\0';

@@ -88,11 +88,13 @@ static void sink_write(struct gt_sink *s, const char *buf, size_t len)
 
 static void fmt_time(const struct gt_sink *s, __u64 ts_ns, char *buf, size_t size, bool date)
 {
-	long long ns = (long long)ts_ns + s->boot_to_real_ns;
+	/* unsigned: a corrupt timestamp wraps instead of overflowing */
+	long long ns = (long long)(ts_ns + (__u64)s->boot_to_real_ns);
 	time_t sec = ns / 1000000000LL;
 	struct tm tm;
 
-	gmtime_r(&sec, &tm);
+	if (!gmtime_r(&sec, &tm))
+		memset(&tm, 0, sizeof(tm));
 	strftime(buf, size, date ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S", &tm);
 	snprintf(buf + strlen(buf), size - strlen(buf), ".%03lldZ", (ns / 1000000) % 1000);
 }

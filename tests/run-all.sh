@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# The whole suite: unit tests (given as arguments), then the system tests
-# that run the real daemon against real Go, then the guest-kernel tests
-# (tests/guest: one qemu boot), then the unit under a real systemd
-# (tests/systemd: debootstraps its tree once, 2-4 min, then reuses it).
-# Ends with one count line.
+# The whole suite, each part ending with its own "NAME: N passed, N failed,
+# N skipped" line:
+#   unit     cmocka tests of the pure logic (binaries given as arguments)
+#   system   the real daemon against real Go failures (bats)
+#   guest    SELinux, fexit, BPF LSM in Debian's kernel under qemu (one boot)
+#   systemd  the unit under a real systemd (nspawn; debootstraps its tree once)
+#   fuzz     libFuzzer targets for a short fixed budget
+#   sanitize the daemon under ASan/UBSan and valgrind
+# Ends with one count line over all of them.
 set -u
 cd "$(dirname "$0")/.."
 log=$(mktemp)
@@ -14,18 +18,20 @@ tests/run-unit.sh "$@" | tee -a "$log"
 tests/run-system.sh | tee -a "$log"
 tests/guest/run.sh | tee -a "$log"
 tests/systemd/run.sh | tee -a "$log"
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} tests/fuzz/run.sh .output/fuzz/fuzz_* | tee -a "$log"
+tests/fuzz/sanitize.sh | tee -a "$log"
 
 num() { sed -n "s/^$1: \(.*\)/\1/p" "$log" | grep -o "[0-9]* $2" | head -1 | cut -d' ' -f1; }
-up=$(num unit passed) uf=$(num unit failed)
-sp=$(num system passed) sf=$(num system failed) ss=$(num system skipped)
-gp=$(num guest passed) gf=$(num guest failed) gs=$(num guest skipped)
-dp=$(num systemd passed) df=$(num systemd failed) ds=$(num systemd skipped)
-passed=$(( ${up:-0} + ${sp:-0} + ${gp:-0} + ${dp:-0} ))
-failed=$(( ${uf:-0} + ${sf:-0} + ${gf:-0} + ${df:-0} ))
-# a runner that printed no count line failed as a whole
-[ -z "$up" ] && failed=$((failed + 1))
-[ -z "$sp" ] && failed=$((failed + 1))
-[ -z "$gp" ] && failed=$((failed + 1))
-[ -z "$dp" ] && failed=$((failed + 1))
-echo "$passed passed, $failed failed, $(( ${ss:-0} + ${gs:-0} + ${ds:-0} )) skipped"
+passed=0 failed=0 skipped=0
+for suite in unit system guest systemd fuzz sanitize; do
+	p=$(num $suite passed) f=$(num $suite failed) s=$(num $suite skipped)
+	# a runner that printed no count line failed as a whole
+	if [ -z "$p" ]; then
+		echo "$suite: no count line: counted as failed"
+		failed=$((failed + 1))
+		continue
+	fi
+	passed=$((passed + p)) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
