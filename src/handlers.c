@@ -187,9 +187,10 @@ static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e)
 	const char *slash = f->path ? strrchr(f->path, '/') : NULL;
 	int dirlen = slash ? (int)(slash - f->path) : 0;
 
+	/* f->lsm, not e->lsm: only the copy is known to be NUL-terminated */
 	asprintf(&f->raw_key, "%d|%d|%u|%u|%d|%s|%.*s", e->nr, f->err, e->creds.fsuid,
-		 e->limits.flags & GT_SE_SKIPPED, e->lsm.hook | e->lsm.have_avc << 4,
-		 e->lsm.tcontext, dirlen, f->path ? f->path : "");
+		 e->limits.flags & GT_SE_SKIPPED, f->lsm.hook | f->lsm.have_avc << 4,
+		 f->lsm.tcontext, dirlen, f->path ? f->path : "");
 }
 
 static void on_syserr(const struct gt_syserr_event *e, size_t size)
