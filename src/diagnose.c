@@ -386,9 +386,14 @@ static void explain_space(struct gt_finding *f)
 	const char *mnt = f->mount.known ? f->mount.target : f->path;
 	char *fix;
 
-	snprintf(buf, sizeof(buf), "/proc/%d/root%s", f->pid, mnt);
-	if (statvfs(buf, &sv) && statvfs(mnt, &sv))
-		memset(&sv, 0, sizeof(sv));
+	memset(&sv, 0, sizeof(sv));
+	if (mnt) {
+		snprintf(buf, sizeof(buf), "/proc/%d/root%s", f->pid, mnt);
+		if (statvfs(buf, &sv) && statvfs(mnt, &sv))
+			memset(&sv, 0, sizeof(sv));
+	} else {
+		mnt = "(unknown)";	/* a write on an fd whose file was not seen */
+	}
 	asprintf(&f->explanation, "%s ran out of %s writing %s: the %s file system at %s has "
 		 "%llu MiB free of %llu MiB", f->comm, f->cause == GC_QUOTA ? "quota" : "space",
 		 f->path, f->mount.fstype[0] ? f->mount.fstype : "", mnt,

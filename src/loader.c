@@ -324,6 +324,8 @@ int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX])
 
 	for (__u32 k = 0; k < GT_STAT_MAX; k++) {
 		out[k] = 0;
+		/* valgrind does not know how much a per-CPU lookup writes */
+		memset(vals, 0, sizeof(vals));
 		if (bpf_map_lookup_elem(fd, &k, vals))
 			return -errno;
 		for (int c = 0; c < ncpu; c++)
