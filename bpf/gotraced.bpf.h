@@ -77,6 +77,14 @@ static __always_inline void stat_inc(__u32 which)
 		*v += 1;
 }
 
+/* The process's entry if it belongs to a Go tree (its failures count), else NULL. */
+static __always_inline struct gt_proc *go_proc(__u32 tgid)
+{
+	struct gt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	return p && (p->flags & GT_PF_GO) ? p : NULL;
+}
+
 /* Room for a fixed-size record, or NULL with the loss counted. */
 static __always_inline void *reserve(__u32 size, __u32 lost_stat)
 {

@@ -12,11 +12,9 @@
 static __always_inline struct lsm_state *pending(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 tgid = t->tgid;
-	struct gt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
 	struct lsm_state *s;
 
-	if (!p || !(p->flags & GT_PF_GO))
+	if (!go_proc(t->tgid))
 		return NULL;
 	s = bpf_task_storage_get(&lsm_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)

@@ -30,13 +30,11 @@ int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	struct task_struct *cur = bpf_get_current_task_btf();
 	struct gt_signal_event *e;
 	struct gt_proc *p;
-	__u32 tgid;
 
 	if (!fatal_by_default(sig))
 		return 0;
-	tgid = task->tgid;
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p || !(p->flags & GT_PF_GO))
+	p = go_proc(task->tgid);
+	if (!p)
 		return 0;
 	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
 	if (!e)
@@ -75,10 +73,10 @@ static __always_inline int oom_victim(struct task_struct *t)
 	struct gt_oom_event *e;
 	struct gt_scratch *s;
 	struct gt_proc *p;
-	__u32 tgid = BPF_CORE_READ(t, tgid), off;
+	__u32 off;
 
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p || !(p->flags & GT_PF_GO))
+	p = go_proc(BPF_CORE_READ(t, tgid));
+	if (!p)
 		return 0;
 	s = get_scratch();
 	if (!s)
@@ -113,11 +111,9 @@ SEC("tp_btf/mark_victim")
 int BPF_PROG(gt_oom_pid, int pid)
 {
 	struct gt_oom_event *e;
-	struct gt_proc *p;
-	__u32 tgid = pid;
+	struct gt_proc *p = go_proc(pid);
 
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p || !(p->flags & GT_PF_GO))
+	if (!p)
 		return 0;
 	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
 	if (!e)

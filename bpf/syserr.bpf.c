@@ -226,7 +226,7 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct sc_state *s = NULL;
-	__u32 tgid, se_flags = 0;
+	__u32 se_flags = 0;
 	struct gt_proc *p;
 
 	if (t->seccomp.mode) {
@@ -243,9 +243,8 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (ret >= 0 || ret < -4095)
 		return 0;
-	tgid = bpf_get_current_pid_tgid() >> 32;
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p || !(p->flags & GT_PF_GO))
+	p = go_proc(bpf_get_current_pid_tgid() >> 32);
+	if (!p)
 		return 0;
 	/*
 	 * A tracked thread with no pairing state yet (it ran before gotraced):

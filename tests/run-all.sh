@@ -4,6 +4,7 @@
 # N skipped" line:
 #   unit     cmocka tests of the pure logic (binaries given as arguments)
 #   system   the real daemon against real Go failures (bats)
+#   asan     the same system tests against the ASan+UBSan build of the daemon
 #   guest    SELinux, fexit, BPF LSM in Debian's kernel under qemu (one boot)
 #   systemd  the unit under a real systemd (nspawn; debootstraps its tree once)
 #   fuzz     libFuzzer targets for a short fixed budget
@@ -16,6 +17,7 @@ trap 'rm -f "$log"' EXIT
 
 tests/run-unit.sh "$@" | tee -a "$log"
 tests/run-system.sh | tee -a "$log"
+SUITE=asan GOTRACED=$PWD/.output/asan/gotraced-asan tests/run-system.sh | tee -a "$log"
 tests/guest/run.sh | tee -a "$log"
 tests/systemd/run.sh | tee -a "$log"
 FUZZ_SECONDS=${FUZZ_SECONDS:-15} tests/fuzz/run.sh .output/fuzz/fuzz_* | tee -a "$log"
@@ -23,7 +25,7 @@ tests/fuzz/sanitize.sh | tee -a "$log"
 
 num() { sed -n "s/^$1: \(.*\)/\1/p" "$log" | grep -o "[0-9]* $2" | head -1 | cut -d' ' -f1; }
 passed=0 failed=0 skipped=0
-for suite in unit system guest systemd fuzz sanitize; do
+for suite in unit system asan guest systemd fuzz sanitize; do
 	p=$(num $suite passed) f=$(num $suite failed) s=$(num $suite skipped)
 	# a runner that printed no count line failed as a whole
 	if [ -z "$p" ]; then

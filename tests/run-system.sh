@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Run the system tests (real daemon, real Go) and print one summary line:
 #   system: N passed, N failed, N skipped
+# GOTRACED=BINARY tests another build (the ASan one); SUITE names the line.
 set -uo pipefail
+suite=${SUITE:-system}
 
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
@@ -28,5 +30,5 @@ passed=$(grep -cE '^ok [0-9]+' "$tap" | head -n1)
 skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$tap")
 failed=$(grep -cE '^not ok [0-9]+' "$tap")
 passed=$((passed - skipped))
-echo "system: $passed passed, $failed failed, $skipped skipped"
+echo "$suite: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$bats_status" -eq 0 ]

@@ -15,22 +15,7 @@ teardown() {
 	for cg in ${GT_CGROUPS:-}; do rmdir "$cg" 2>/dev/null || true; done
 }
 
-# fixture NAME [OWNER]: fresh copy of tests/fixtures/NAME in $T/NAME, cd there
-fixture() {
-	rm -rf "${T:?}/$1"
-	cp -r "$GT_ROOT/tests/fixtures/$1" "$T/$1"
-	chmod -R a+rX "$T/$1"
-	[ -z "${2:-}" ] || chown -R "$2:" "$T/$1"
-	cd "$T/$1"
-}
 
-# the_finding FILTER: exactly one matching finding of our go commands, printed
-the_finding() {
-	local f
-	f=$(ours ".type == \"finding\" and ($1)")
-	echo "$f"
-	[ -n "$f" ]
-}
 
 @test "GOCACHE owned by another user: permission, names the refusing dir, fix chown or GOCACHE" {
 	fixture mod "$GT_USER"

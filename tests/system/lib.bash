@@ -222,3 +222,20 @@ dump_out() {
 	echo "--- gotraced stderr:"
 	cat "$ERR" 2>/dev/null || true
 }
+
+# fixture NAME [OWNER]: fresh copy of tests/fixtures/NAME in $T/NAME, and cd there
+fixture() {
+	rm -rf "${T:?}/$1"
+	cp -r "$GT_ROOT/tests/fixtures/$1" "$T/$1"
+	chmod -R a+rX "$T/$1"
+	[ -z "${2:-}" ] || chown -R "$2:" "$T/$1"
+	cd "$T/$1"
+}
+
+# the_finding FILTER: the findings of our go commands matching FILTER, printed; fails if none
+the_finding() {
+	local f
+	f=$(ours ".type == \"finding\" and ($1)")
+	echo "$f"
+	[ -n "$f" ]
+}

@@ -16,19 +16,7 @@ setup() {
 
 teardown() { gt_teardown; }
 
-fixture() {
-	rm -rf "${T:?}/$1"
-	cp -r "$GT_ROOT/tests/fixtures/$1" "$T/$1"
-	chmod -R a+rX "$T/$1"
-	cd "$T/$1"
-}
 
-the_finding() {
-	local f
-	f=$(ours ".type == \"finding\" and ($1)")
-	echo "$f"
-	[ -n "$f" ]
-}
 
 landlock_or_skip() {
 	"$HELPERS/gt-landlock" --handle write --allow / -- true 2>/dev/null ||

@@ -9,8 +9,10 @@ teardown() { gt_teardown; }
 
 # the unit as make install writes it, pointing at the binary under test
 unit() {
-	mkdir -p "$T/unit"
-	sed "s|@SBINDIR@|$(dirname "$GOTRACED")|" "$GT_ROOT/systemd/gotraced.service" \
+	mkdir -p "$T/unit/sbin"
+	# the unit runs SBINDIR/gotraced: a link lets any build (gotraced-asan) stand there
+	ln -sf "$GOTRACED" "$T/unit/sbin/gotraced"
+	sed "s|@SBINDIR@|$T/unit/sbin|" "$GT_ROOT/systemd/gotraced.service" \
 		>"$T/unit/gotraced.service"
 	echo "$T/unit/gotraced.service"
 }
