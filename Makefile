@@ -40,7 +40,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test test-unit test-system test-guest test-systemd guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
+.PHONY: all deps test test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: gotraced
 
@@ -86,6 +86,10 @@ test-unit: $(UNIT_TESTS)
 
 test-system: gotraced $(HELPERS)
 	@tests/run-system.sh
+
+# Slow reliability tests (minutes): tests/stress/*.bats
+test-stress: gotraced $(HELPERS)
+	@bats --tap tests/stress
 
 # The whole suite: unit tests, then the daemon against real Go failures.
 test: gotraced $(UNIT_TESTS) $(HELPERS) $(GUEST_BINS)

@@ -9,11 +9,34 @@
 #include "output.h"
 #include "render.h"
 
+/*
+ * Started with stdin, stdout or stderr closed (`gotraced >&-`), the next file
+ * or BPF object opened would take that number and receive the event lines:
+ * hold each closed one with a read-only /dev/null, so writes fail (EBADF).
+ */
+static bool reserve_std_fds(void)
+{
+	bool out_closed = false;
+
+	for (int fd = 0; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == STDOUT_FILENO)
+			out_closed = true;
+		if (open("/dev/null", O_RDONLY) != fd)
+			break;
+	}
+	return out_closed;
+}
+
 int gt_sink_open(struct gt_sink *s, const char *path, int format_text)
 {
 	struct timespec rt, bt;
+	bool out_closed = reserve_std_fds();
 
 	memset(s, 0, sizeof(*s));
+	if (out_closed && !path)
+		gt_warn("standard output is closed: events are dropped (use -o FILE)");
 	s->fd = STDOUT_FILENO;
 	if (path) {
 		s->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
@@ -64,12 +87,21 @@ int gt_sink_reopen(struct gt_sink *s, const char *path)
 
 static void sink_write(struct gt_sink *s, const char *buf, size_t len)
 {
+	off_t start = lseek(s->fd, 0, SEEK_END);	/* -1 on a pipe */
+	bool some = false;
+
 	while (len) {
 		ssize_t n = write(s->fd, buf, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			int err = errno;
+
+			/* no half line in a file (disk full): the next would be glued to it */
+			if (some && start >= 0 && ftruncate(s->fd, start))
+				gt_debug("cannot drop half a line: %s", strerror(errno));
+			errno = err;
 			if (!s->failed)
 				gt_err("writing events failed: %s; tracing goes on, lines are "
 				       "counted as dropped", strerror(errno));
@@ -79,6 +111,7 @@ static void sink_write(struct gt_sink *s, const char *buf, size_t len)
 		}
 		buf += n;
 		len -= n;
+		some = true;
 	}
 	if (s->failed) {
 		gt_info("writing events works again after %lu dropped lines", s->dropped);
