@@ -203,10 +203,12 @@ cgroup_limit() {
 @test "repeats gather: one finding with a count per cause and directory" {
 	fixture mod "$GT_USER"
 	mkdir -m 0755 "$T/rootcache"
-	start_daemon
+	# a long window: only the go command's exit may end the gathering, not a slow daemon
+	start_daemon --flush-ms 30000
 	GOCACHE=$T/rootcache run go_cmd "${AS_GT[@]}" go build .
 	wait_go_exits
 	stop_daemon
+	ours '.type == "finding" and .go_dir == "GOCACHE"'
 	n=$(ours '.type == "finding" and .go_dir == "GOCACHE"' | count)
 	[ "$n" -eq 1 ]
 	jq -e '.count >= 2' <<<"$(ours '.type == "finding" and .go_dir == "GOCACHE"')"

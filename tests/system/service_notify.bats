@@ -38,7 +38,14 @@ teardown() { gt_teardown; }
 	# nothing of this daemon's stays loaded (other daemons may run meanwhile)
 	ids=$(sed -n 's/^prog-ids //p' "$NLOG")
 	[ -n "$ids" ]
-	for id in $ids; do run ! bpftool prog show id "$id"; done
+	# the kernel frees a program after its last fd closes, asynchronously: give it 3 s
+	for id in $ids; do
+		for ((i = 0; i < 30; i++)); do
+			bpftool prog show id "$id" >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+		run ! bpftool prog show id "$id"
+	done
 }
 
 @test "sd_notify: nothing is sent when NOTIFY_SOCKET is unset" {
