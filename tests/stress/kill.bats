@@ -69,8 +69,10 @@ GO
 	links=$(bpf_ids link "$d1")
 	echo "daemon $d1 holds programs: $progs; links: $links"
 	[ -n "$progs" ] && [ -n "$links" ]
-	(cd "$T/km" && go_cmd setpriv --reuid="$GT_USER" --regid="$GT_USER" --clear-groups -- \
-		go test -count=1 . >"$T/gotest.log" 2>&1; echo $? >"$T/gotest.rc") &
+	# bats runs tests under errexit, inherited by this subshell: keep go's failure
+	(cd "$T/km" && rc=0 && { go_cmd setpriv --reuid="$GT_USER" --regid="$GT_USER" \
+		--clear-groups -- go test -count=1 . >"$T/gotest.log" 2>&1 || rc=$?; } &&
+		echo "$rc" >"$T/gotest.rc") &
 	GT_BG_PIDS=$!
 	POLL_S=10 poll test -s "$GT_GOPIDS"
 	g=$(head -n1 "$GT_GOPIDS")
