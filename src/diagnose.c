@@ -14,16 +14,23 @@
 #include <selinux/selinux.h>
 
 /* stat path as the process saw it: through its root while it lives. */
-static int stat_as(pid_t pid, const char *path, struct stat *st)
+/* stat path below root: the process's root while it lives ("/proc/PID/root"), else "". */
+static int stat_in(const char *root, const char *path, struct stat *st)
 {
 	char buf[PATH_MAX + 32];
 
-	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
-	if (access(buf, F_OK) == 0) {
-		snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, path);
-		return stat(buf, st);
-	}
-	return stat(path, st);
+	snprintf(buf, sizeof(buf), "%s%s", root, path);
+	return stat(buf, st);
+}
+
+/* The root to examine the process's paths from: its own while it lives. */
+static void root_of(pid_t pid, char *root, size_t size)
+{
+	struct stat st;
+
+	snprintf(root, size, "/proc/%d/root", pid);
+	if (stat_in(root, "/", &st))
+		root[0] = '\0';
 }
 
 static bool in_groups(const struct gt_creds *c, gid_t g)
@@ -81,24 +88,25 @@ static int open_need(const struct gt_finding *f)
 	}
 }
 
+enum dac { DAC_REFUSES, DAC_ALLOWS, DAC_UNKNOWN };
+
 /*
  * Find the path component whose owner and mode refuse the access: a
  * directory on the way that cannot be searched, or the last existing one.
- * Returns a malloc'ed sentence fragment or NULL when DAC allows it all.
+ * DAC_REFUSES sets *why; DAC_ALLOWS only when every needed fact was seen,
+ * since "DAC allows it" is what puts a refusal on the LSMs.
  */
-static char *dac_refusal(const struct gt_finding *f)
+static enum dac dac_walk(const struct gt_finding *f, const char *root, char **why)
 {
-	char *p, *s, *out = NULL;
-	struct stat st;
 	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
 								 : (f->open_flags & O_CREAT) != 0);
+	enum dac verdict = DAC_UNKNOWN;
+	struct stat st;
+	char *p, *s;
 
-	/* only an absolute path can be walked (an empty one ran off the buffer) */
-	if (!f->path || f->path[0] != '/')
-		return NULL;
 	p = strdup(f->path);
 	if (!p)
-		return NULL;
+		return DAC_UNKNOWN;
 	/* walk down: every directory needs search permission */
 	for (s = p + 1;; s++) {
 		char c = *s;
@@ -106,24 +114,29 @@ static char *dac_refusal(const struct gt_finding *f)
 		if (c != '/' && c != '\0')
 			continue;
 		*s = '\0';
-		if (stat_as(f->pid, p, &st)) {
+		if (stat_in(root, p, &st)) {
 			/* p does not exist: its parent is where it would be created */
 			char *slash = strrchr(p, '/');
 
-			if (slash && create) {
-				*slash = '\0';
-				if (!*p)
-					strcpy(p, "/");
-				if (!stat_as(f->pid, p, &st) && !dac_allows(&st, &f->creds, 3))
-					asprintf(&out, "%s is owned by uid %u, gid %u with mode %04o, "
-						 "so uid %u cannot create entries in it", p,
-						 st.st_uid, st.st_gid, st.st_mode & 07777,
-						 f->creds.fsuid);
+			if (errno != ENOENT || !slash || !create)
+				break;
+			*slash = '\0';
+			if (!*p)
+				strcpy(p, "/");
+			if (stat_in(root, p, &st))
+				break;
+			verdict = DAC_ALLOWS;
+			if (!dac_allows(&st, &f->creds, 3)) {
+				verdict = DAC_REFUSES;
+				asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
+					 "cannot create entries in it", p, st.st_uid, st.st_gid,
+					 st.st_mode & 07777, f->creds.fsuid);
 			}
 			break;
 		}
 		if (S_ISDIR(st.st_mode) && !dac_allows(&st, &f->creds, 1)) {
-			asprintf(&out, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
+			verdict = DAC_REFUSES;
+			asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
 				 "cannot search it", p, st.st_uid, st.st_gid, st.st_mode & 07777,
 				 f->creds.fsuid);
 			break;
@@ -132,18 +145,42 @@ static char *dac_refusal(const struct gt_finding *f)
 			/* the path exists: the refused access is on the object itself */
 			int need = !strcmp(f->syscall, "execve") ? 1 : open_need(f);
 
-			if (!dac_allows(&st, &f->creds, need))
-				asprintf(&out, "%s is owned by uid %u, gid %u with mode %04o, so "
+			verdict = DAC_ALLOWS;
+			if (!dac_allows(&st, &f->creds, need)) {
+				verdict = DAC_REFUSES;
+				asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so "
 					 "uid %u cannot %s it", p, st.st_uid, st.st_gid,
 					 st.st_mode & 07777, f->creds.fsuid,
 					 need == 1 ? "execute" : need == 2 ? "write" :
 					 need == 6 ? "read and write" : "read");
+			}
 			break;
 		}
 		*s = '/';
 	}
 	free(p);
-	return out;
+	return verdict;
+}
+
+/* dac_walk from the process's root; if it died during the walk, again from ours. */
+static enum dac dac_refusal(const struct gt_finding *f, char **why)
+{
+	char root[64];
+	enum dac d;
+	struct stat st;
+
+	*why = NULL;
+	/* only an absolute path can be walked (an empty one ran off the buffer) */
+	if (!f->path || f->path[0] != '/')
+		return DAC_UNKNOWN;
+	root_of(f->pid, root, sizeof(root));
+	d = dac_walk(f, root, why);
+	if (root[0] && stat_in(root, "/", &st)) {
+		free(*why);
+		*why = NULL;
+		d = dac_walk(f, "", why);
+	}
+	return d;
 }
 
 /* Which LSM refused, when owner, mode and mounts allowed the access. */
@@ -324,7 +361,8 @@ static bool home_unusable(const struct gt_finding *f)
 
 static void explain_permission(struct gt_finding *f)
 {
-	char *dac = dac_refusal(f), *fix = NULL;
+	char *dac, *fix = NULL;
+	enum dac verdict = dac_refusal(f, &dac);
 	const char *holds = what_go_dir_holds(f->go_dir);
 
 	if (dac && home_unusable(f)) {
@@ -342,7 +380,7 @@ static void explain_permission(struct gt_finding *f)
 		return;
 	}
 	/* EACCES on a path although DAC allows it: an LSM; EPERM stays a capability matter */
-	if (!dac && f->err == EACCES && f->path) {
+	if (verdict == DAC_ALLOWS && f->err == EACCES) {
 		f->cause = which_lsm();
 		explain_lsm(f);
 		return;
@@ -365,6 +403,15 @@ static void explain_permission(struct gt_finding *f)
 			asprintf(&fix, "make %s accessible to uid %u (chown or chmod), or run as "
 				 "its owner", f->path, f->creds.fsuid);
 		free(dac);
+	} else if (verdict == DAC_UNKNOWN) {
+		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s); the path could "
+			 "not be examined (it or the process was gone by then), so the evidence does "
+			 "not tell file permissions from a security module", f->comm, f->creds.fsuid,
+			 f->syscall, f->path ? f->path : "(no path)", gt_errno_name(f->err) ?: "?");
+		fix = fix_move(f, "writable by the user running go");
+		if (!fix)
+			asprintf(&fix, "check the owner and mode of %s and its parents (namei -l %s)",
+				 f->path ? f->path : "the path", f->path ? f->path : "PATH");
 	} else {
 		/* EPERM that owner and mode do not explain: a missing capability */
 		asprintf(&f->explanation, "%s (uid %u) was not permitted to %s %s (EPERM): this "
