@@ -40,6 +40,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+# the BPF objects are intermediates of the skeletons: keep them, or every make rebuilds
+.SECONDARY: $(BPF_OBJS)
 .PHONY: all deps test test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: gotraced
