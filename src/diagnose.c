@@ -183,6 +183,18 @@ static enum dac dac_refusal(const struct gt_finding *f, char **why)
 	return d;
 }
 
+/*
+ * go removes $WORK as it exits, often before the refusal of its own test or
+ * run binary can be examined. go wrote that binary moments before, as the
+ * same user, executable: owner and mode did not refuse it.
+ */
+static bool own_work_binary(const struct gt_finding *f)
+{
+	return !strcmp(f->syscall, "execve") && f->role == GT_ROLE_GO && f->path &&
+	       strstr(f->path, "/go-build") &&
+	       (f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR);
+}
+
 /* Which LSM refused, when owner, mode and mounts allowed the access. */
 static enum gt_cause which_lsm(void)
 {
@@ -379,6 +391,8 @@ static void explain_permission(struct gt_finding *f)
 		free(dac);
 		return;
 	}
+	if (verdict == DAC_UNKNOWN && own_work_binary(f))
+		verdict = DAC_ALLOWS;
 	/* EACCES on a path although DAC allows it: an LSM; EPERM stays a capability matter */
 	if (verdict == DAC_ALLOWS && f->err == EACCES) {
 		f->cause = which_lsm();
