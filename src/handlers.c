@@ -202,7 +202,8 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	struct gt_finding *f;
 	char *path = NULL, *dir = NULL;
 
-	if (need > size)
+	/* the kernel side sends only -4095..-1: anything else is a corrupt record */
+	if (need > size || e->ret >= 0 || e->ret < -4095)
 		return;
 	f = finding_for(&e->hdr, e->go_pid, p);
 	if (!f)
