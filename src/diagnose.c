@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include "diagnose.h"
+#include "fixcheck.h"
 #include "lsm.h"
 #include <selinux/selinux.h>
 
@@ -31,6 +32,11 @@ static void root_of(pid_t pid, char *root, size_t size)
 	snprintf(root, size, "/proc/%d/root", pid);
 	if (stat_in(root, "/", &st))
 		root[0] = '\0';
+}
+
+void gt_root_of(pid_t pid, char *root, size_t size)
+{
+	root_of(pid, root, size);
 }
 
 static bool in_groups(const struct gt_creds *c, gid_t g)
@@ -88,25 +94,22 @@ static int open_need(const struct gt_finding *f)
 	}
 }
 
-enum dac { DAC_REFUSES, DAC_ALLOWS, DAC_UNKNOWN };
-
 /*
  * Find the path component whose owner and mode refuse the access: a
  * directory on the way that cannot be searched, or the last existing one.
- * DAC_REFUSES sets *why; DAC_ALLOWS only when every needed fact was seen,
- * since "DAC allows it" is what puts a refusal on the LSMs.
+ * GT_DAC_REFUSES sets *why; GT_DAC_ALLOWS only when every needed fact was
+ * seen, since "DAC allows it" is what puts a refusal on the LSMs.
  */
-static enum dac dac_walk(const struct gt_finding *f, const char *root, char **why)
+enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, bool create,
+			const char *root, char **why)
 {
-	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
-								 : (f->open_flags & O_CREAT) != 0);
-	enum dac verdict = DAC_UNKNOWN;
+	enum gt_dac verdict = GT_DAC_UNKNOWN;
 	struct stat st;
 	char *p, *s;
 
-	p = strdup(f->path);
+	p = strdup(path);
 	if (!p)
-		return DAC_UNKNOWN;
+		return GT_DAC_UNKNOWN;
 	/* walk down: every directory needs search permission */
 	for (s = p + 1;; s++) {
 		char c = *s;
@@ -125,33 +128,32 @@ static enum dac dac_walk(const struct gt_finding *f, const char *root, char **wh
 				strcpy(p, "/");
 			if (stat_in(root, p, &st))
 				break;
-			verdict = DAC_ALLOWS;
-			if (!dac_allows(&st, &f->creds, 3)) {
-				verdict = DAC_REFUSES;
+			verdict = GT_DAC_ALLOWS;
+			if (!dac_allows(&st, cr, 3)) {
+				verdict = GT_DAC_REFUSES;
 				asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
 					 "cannot create entries in it", p, st.st_uid, st.st_gid,
-					 st.st_mode & 07777, f->creds.fsuid);
+					 st.st_mode & 07777, cr->fsuid);
 			}
 			break;
 		}
-		if (S_ISDIR(st.st_mode) && !dac_allows(&st, &f->creds, 1)) {
-			verdict = DAC_REFUSES;
+		if (S_ISDIR(st.st_mode) && !dac_allows(&st, cr, 1)) {
+			verdict = GT_DAC_REFUSES;
 			asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
 				 "cannot search it", p, st.st_uid, st.st_gid, st.st_mode & 07777,
-				 f->creds.fsuid);
+				 cr->fsuid);
 			break;
 		}
 		if (c == '\0') {
 			/* the path exists: the refused access is on the object itself */
-			int need = !strcmp(f->syscall, "execve") ? 1 : open_need(f);
-
-			verdict = DAC_ALLOWS;
-			if (!dac_allows(&st, &f->creds, need)) {
-				verdict = DAC_REFUSES;
+			verdict = GT_DAC_ALLOWS;
+			if (!dac_allows(&st, cr, need)) {
+				verdict = GT_DAC_REFUSES;
 				asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so "
 					 "uid %u cannot %s it", p, st.st_uid, st.st_gid,
-					 st.st_mode & 07777, f->creds.fsuid,
+					 st.st_mode & 07777, cr->fsuid,
 					 need == 1 ? "execute" : need == 2 ? "write" :
+					 need == 3 ? "create entries in" :
 					 need == 6 ? "read and write" : "read");
 			}
 			break;
@@ -160,6 +162,18 @@ static enum dac dac_walk(const struct gt_finding *f, const char *root, char **wh
 	}
 	free(p);
 	return verdict;
+}
+
+enum dac { DAC_REFUSES = GT_DAC_REFUSES, DAC_ALLOWS = GT_DAC_ALLOWS, DAC_UNKNOWN = GT_DAC_UNKNOWN };
+
+/* The walk for the finding's own call: what it needed, and whether it was creating. */
+static enum dac dac_walk(const struct gt_finding *f, const char *root, char **why)
+{
+	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
+								 : (f->open_flags & O_CREAT) != 0);
+	int need = !strcmp(f->syscall, "execve") ? 1 : open_need(f);
+
+	return (enum dac)gt_dac_walk(f->path, &f->creds, need, create, root, why);
 }
 
 /* dac_walk from the process's root; if it died during the walk, again from ours. */
@@ -230,20 +244,7 @@ static const char *what_go_dir_holds(enum gt_go_dir d)
 	}
 }
 
-/* A writable place to suggest for a Go directory variable. */
-static const char *suggested(enum gt_go_dir d)
-{
-	switch (d) {
-	case GD_GOCACHE: return "$HOME/.cache/go-build";
-	case GD_GOMODCACHE: return "$HOME/go/pkg/mod";
-	case GD_GOBIN: return "$HOME/go/bin";
-	case GD_GOPATH: return "$HOME/go";
-	case GD_GOENV: return "$HOME/.config/go/env";
-	default: return "$HOME/.cache/gotmp";
-	}
-}
-
-static char *fix_move(const struct gt_finding *f, const char *why)
+static char *fix_move(struct gt_finding *f, const char *why)
 {
 	const char *var = gt_go_dir_name(f->go_dir);
 	char *out = NULL;
@@ -254,8 +255,7 @@ static char *fix_move(const struct gt_finding *f, const char *why)
 	else if (f->go_dir == GD_MODULE)
 		asprintf(&out, "build from a checkout where it is %s", why);
 	else if (var)
-		asprintf(&out, "point %s at a directory where it is %s: mkdir -p %s && export "
-			 "%s=%s", var, why, suggested(f->go_dir), var, suggested(f->go_dir));
+		out = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), why);
 	return out;
 }
 
@@ -363,6 +363,37 @@ static bool chown_is_safe(const struct gt_finding *f)
 	return true;
 }
 
+/* Does path exist as the process sees it (its root while it lives)? */
+static bool exists(const struct gt_finding *f, const char *path)
+{
+	char root[64];
+	struct stat st;
+
+	root_of(f->pid, root, sizeof(root));
+	return stat_in(root, path, &st) == 0;
+}
+
+/* Own directory (checked) or hand the refused one over: it exists and is one user's. */
+static char *fix_own_or_chown(struct gt_finding *f)
+{
+	const char *var = gt_go_dir_name(f->go_dir);
+	struct gt_fix_check r;
+	char *out = NULL;
+
+	gt_fix_pick_for(f, f->go_dir, gt_fix_need_of(f, f->go_dir), &r);
+	gt_fix_record(f, &r);
+	if (f->fix_dir)
+		asprintf(&out, "give uid %u its own %s (%sexport %s=%s) or hand this one over: "
+			 "chown -R %u %s", f->creds.fsuid, var, gt_fix_mkdir(f), var, f->fix_dir,
+			 f->creds.fsuid, f->go_dir_path);
+	else
+		asprintf(&out, "hand this %s over to uid %u: chown -R %u %s", var, f->creds.fsuid,
+			 f->creds.fsuid, f->go_dir_path);
+	/* chown by root of an existing directory: a fix that works, checked or not */
+	f->fix_checked = true;
+	return out;
+}
+
 /* Go derived the directory from a HOME the user cannot write (docker -u UID gives HOME=/). */
 static bool home_unusable(const struct gt_finding *f)
 {
@@ -384,10 +415,10 @@ static void explain_permission(struct gt_finding *f)
 			 "Go put it under HOME=%s, which this user cannot write (as with docker "
 			 "run -u UID)", f->comm, f->creds.fsuid, f->syscall, f->path, dac, var,
 			 f->home);
-		asprintf(&f->fix, "give the build a writable HOME (export HOME=/tmp/home-%u) or set "
-			 "%s explicitly: mkdir -p /tmp/go-%u && export %s=/tmp/go-%u/%s",
-			 f->creds.fsuid, var, f->creds.fsuid, var, f->creds.fsuid,
-			 f->go_dir == GD_GOCACHE ? "cache" : "dir");
+		fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "writable");
+		asprintf(&f->fix, "set %s explicitly (%s), or give the build a HOME it can write",
+			 var, fix ? fix : "");
+		free(fix);
 		free(dac);
 		return;
 	}
@@ -404,15 +435,10 @@ static void explain_permission(struct gt_finding *f)
 			 f->creds.fsuid, f->syscall, f->path, holds ? ", in " : "",
 			 holds ? holds : "", dac);
 		if (f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE &&
-		    f->go_dir_path && chown_is_safe(f))
-			asprintf(&fix, "give uid %u its own %s (export %s=%s) or hand this one "
-				 "over: chown -R %u %s", f->creds.fsuid, gt_go_dir_name(f->go_dir),
-				 gt_go_dir_name(f->go_dir), suggested(f->go_dir), f->creds.fsuid,
-				 f->go_dir_path);
+		    f->go_dir_path && chown_is_safe(f) && exists(f, f->go_dir_path))
+			fix = fix_own_or_chown(f);
 		else if (f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE)
-			asprintf(&fix, "give uid %u its own %s: mkdir -p %s && export %s=%s",
-				 f->creds.fsuid, gt_go_dir_name(f->go_dir), suggested(f->go_dir),
-				 gt_go_dir_name(f->go_dir), suggested(f->go_dir));
+			fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "writable");
 		else
 			asprintf(&fix, "make %s accessible to uid %u (chown or chmod), or run as "
 				 "its owner", f->path, f->creds.fsuid);
@@ -631,10 +657,14 @@ void gt_diagnose(struct gt_finding *f)
 			 "the %s", f->path, f->mount.fstype, f->mount.target, f->comm,
 			 f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR ?
 			 "binary it built in $WORK" : "program");
-		if (f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR)
-			asprintf(&f->fix, "set GOTMPDIR to a directory on a mount without noexec: "
-				 "mkdir -p $HOME/.cache/gotmp && export GOTMPDIR=$HOME/.cache/gotmp "
-				 "(or remount %s with exec)", f->mount.target);
+		if (f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR) {
+			char *set = gt_fix_setting(f, GD_GOTMPDIR, GT_FIX_EXEC,
+						   "on a mount without noexec");
+
+			asprintf(&f->fix, "%s (or remount %s with exec)", set ? set : "",
+				 f->mount.target);
+			free(set);
+		}
 		else
 			asprintf(&f->fix, "remount %s with exec, or move %s to a mount without "
 				 "noexec", f->mount.target, f->path);

@@ -14,6 +14,13 @@
 #include "classify.h"
 #include "decode.h"
 
+#define GT_FIX_MAX_REJECTS 8
+
+/* A candidate directory the fix checker turned down, and why (fixcheck.h). */
+struct gt_fix_reject {
+	char *path, *why;
+};
+
 struct gt_finding {
 	__u64 ts_ns, last_ns;		/* boot-time ns of the first and last repeat */
 	pid_t pid, ppid, tid;
@@ -45,6 +52,13 @@ struct gt_finding {
 	const char *action;		/* seccomp: "errno", "kill" or "trap" */
 	struct gt_lsm_info lsm;		/* an LSM refusal seen in the kernel during the call */
 	char *explanation, *fix;
+	unsigned mntns;			/* the refused process's mount namespace */
+	struct gt_goenv env;		/* its Go-relevant environment (HOME, XDG_*, GOPATH...) */
+	bool fix_checked;		/* the place or setting the fix names was checked to work */
+	char *fix_dir;			/* the directory the fix proposes, as checked */
+	bool fix_dir_create;		/* it does not exist yet: the fix says mkdir -p */
+	unsigned n_fix_rejected;
+	struct gt_fix_reject fix_rejected[GT_FIX_MAX_REJECTS];
 	char *key;			/* what repeats share */
 	char *raw_key;			/* the record's own facts, known before diagnosis */
 	char *aliases[8];		/* raw keys already merged here: repeats skip diagnosis */

@@ -160,6 +160,7 @@ static void place(struct gt_finding *f, const struct gt_procinfo *p)
 	f->go_dir_default = f->go_dir != GD_NONE && !g.set[f->go_dir];
 	if (p->env.v[GE_HOME])
 		f->home = strdup(p->env.v[GE_HOME]);
+	gt_goenv_copy(&f->env, &p->env);
 	gt_godirs_free(&g);
 }
 
@@ -241,6 +242,7 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 		return;
 	}
 
+	f->mntns = e->hdr.mntns;
 	place(f, p);
 	gt_mounts_lookup(e->hdr.mntns, e->hdr.pid, f->path, &f->mount);
 	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind(e->nr), &f->mount);

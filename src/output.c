@@ -170,6 +170,33 @@ void gt_json_obj_end(struct gt_json *j)
 	j->first = false;
 }
 
+void gt_json_bool(struct gt_json *j, const char *k, bool v)
+{
+	key(j, k);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void gt_json_arr(struct gt_json *j, const char *k)
+{
+	key(j, k);
+	fputc('[', j->f);
+	j->first = true;
+}
+
+void gt_json_arr_obj(struct gt_json *j)
+{
+	if (!j->first)
+		fputc(',', j->f);
+	fputc('{', j->f);
+	j->first = true;
+}
+
+void gt_json_arr_end(struct gt_json *j)
+{
+	fputc(']', j->f);
+	j->first = false;
+}
+
 char *gt_json_end(struct gt_json *j, size_t *len)
 {
 	fputs("}\n", j->f);

@@ -26,6 +26,11 @@ void gt_json_null(struct gt_json *j, const char *key);
 void gt_json_strv(struct gt_json *j, const char *key, char *const *v, int n);
 void gt_json_obj(struct gt_json *j, const char *key);	/* opens a nested object */
 void gt_json_obj_end(struct gt_json *j);
+void gt_json_bool(struct gt_json *j, const char *key, bool val);
+/* An array of objects: gt_json_arr, then per element gt_json_arr_obj ... gt_json_obj_end. */
+void gt_json_arr(struct gt_json *j, const char *key);
+void gt_json_arr_obj(struct gt_json *j);
+void gt_json_arr_end(struct gt_json *j);
 /* Ends the object; the caller owns and frees the returned line (with '\n'). */
 char *gt_json_end(struct gt_json *j, size_t *len);
 

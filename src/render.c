@@ -188,6 +188,19 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	gt_json_str(&j, "go_dir_path", f->go_dir_path);
 	gt_json_str(&j, "explanation", f->explanation);
 	gt_json_str(&j, "fix", f->fix);
+	gt_json_bool(&j, "fix_checked", f->fix_checked);
+	if (f->fix_dir)
+		gt_json_str(&j, "fix_dir", f->fix_dir);
+	if (f->n_fix_rejected) {
+		gt_json_arr(&j, "fix_rejected");
+		for (unsigned i = 0; i < f->n_fix_rejected && i < GT_FIX_MAX_REJECTS; i++) {
+			gt_json_arr_obj(&j);
+			gt_json_str(&j, "path", f->fix_rejected[i].path);
+			gt_json_str(&j, "why", f->fix_rejected[i].why);
+			gt_json_obj_end(&j);
+		}
+		gt_json_arr_end(&j);
+	}
 	gt_json_int(&j, "count", f->count);
 	gt_json_int(&j, "uid", f->creds.uid);
 	gt_json_int(&j, "fsuid", f->creds.fsuid);
