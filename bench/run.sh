@@ -75,7 +75,7 @@ bg_stop() {
 	BG_PID=
 }
 
-start_gotraced() { bg_start "${1:-gotraced}" "$W/${1:-gotraced}.err" '^gotraced: ready' "$GT" -f json; }
+start_gotraced() { bg_start "${1:-gotraced}" "$W/${1:-gotraced}.err" '^gotraced: ready' "$GT" --no-socket -f json; }
 
 # Other tracers on the machine (other sessions' gotraced) slow every row alike.
 others=$(bpftool -j prog show 2>/dev/null | jq '[.[] | select(.type == "tracing")] | length' 2>/dev/null)

@@ -34,6 +34,8 @@ static const char usage[] =
 "      --config FILE      read settings from FILE first (command-line flags win)\n"
 "      --journal          also send findings to the journal, with GOTRACED_* fields\n"
 "      --socket PATH      serve live events to `gotraced tail` on a Unix socket\n"
+"                         (machine-wide as root: /run/gotraced/events.sock by default)\n"
+"      --no-socket        serve no socket, not even the default one\n"
 "      --socket-group GRP group that may connect (default gotraced; socket mode 0660)\n"
 "      --replay N         keep the last N events for `tail --since-start` (default 1000)\n"
 "      --client-queue N   lines a slow client may lag before it loses some (default 4096)\n"
@@ -74,6 +76,7 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		{ "config", required_argument, NULL, GT_OPT_CONFIG },
 		{ "journal", no_argument, NULL, GT_OPT_JOURNAL },
 		{ "socket", required_argument, NULL, GT_OPT_SOCKET },
+		{ "no-socket", no_argument, NULL, GT_OPT_NO_SOCKET },
 		{ "socket-group", required_argument, NULL, GT_OPT_SOCKET_GROUP },
 		{ "replay", required_argument, NULL, GT_OPT_REPLAY },
 		{ "client-queue", required_argument, NULL, GT_OPT_CLIENT_QUEUE },
@@ -150,7 +153,13 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 			cfg->journal = true;
 			break;
 		case GT_OPT_SOCKET:
+			/* the later of --socket and --no-socket wins; an empty path is no socket */
 			cfg->socket = optarg[0] ? optarg : NULL;
+			cfg->no_socket = !optarg[0];
+			break;
+		case GT_OPT_NO_SOCKET:
+			cfg->socket = NULL;
+			cfg->no_socket = true;
 			break;
 		case GT_OPT_SOCKET_GROUP:
 			cfg->socket_group = optarg;

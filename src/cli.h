@@ -22,6 +22,7 @@ struct gt_config {
 	/* service settings (also in the --config file, see config.h) */
 	const char *config;		/* --config FILE: key=value settings, flags win */
 	const char *socket;		/* --socket PATH: live clients (gotraced tail) */
+	bool no_socket;			/* --no-socket: not even the machine-wide default */
 	const char *socket_group;	/* --socket-group NAME: who may connect */
 	unsigned replay;		/* --replay N: events kept for tail --since-start */
 	unsigned client_queue;		/* --client-queue N: lines a client may lag */

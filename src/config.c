@@ -12,7 +12,7 @@
 static const struct { const char *key; bool boolean; } keys[] = {
 	{ "pid", false }, { "output", false }, { "format", false }, { "all-errors", true },
 	{ "flush-ms", false }, { "verbose", true }, { "journal", true }, { "socket", false },
-	{ "socket-group", false }, { "replay", false }, { "client-queue", false },
+	{ "no-socket", true }, { "socket-group", false }, { "replay", false }, { "client-queue", false },
 };
 
 static const char *config_path(int argc, char **argv)

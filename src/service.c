@@ -16,6 +16,7 @@
 #include "output.h"
 #include "service.h"
 #include "socket.h"
+#include "tail.h"
 
 #ifndef GT_VERSION
 #define GT_VERSION "0.1.0"
@@ -26,6 +27,7 @@ static struct {
 	struct gt_state *st;
 	struct gt_bpf *b;
 	const char *output;		/* the events file now, NULL: stdout */
+	const char *sock_path;		/* the socket served, NULL: none */
 	bool journal, socket, stopping;
 	int epfd;			/* ring buffer + socket */
 	time_t start, last_status;
@@ -74,7 +76,7 @@ static char *status_json(void *ctx, size_t *len)
 	if (V.journal)
 		sinks[ns++] = "journal";
 	if (V.socket)
-		sinks[ns++] = (char *)V.cfg->socket;
+		sinks[ns++] = (char *)V.sock_path;
 	gt_json_str(&j, "type", "status");
 	gt_json_str(&j, "version", GT_VERSION);
 	gt_json_int(&j, "pid", getpid());
@@ -102,15 +104,29 @@ int gt_service_start(const struct gt_config *cfg, struct gt_state *st)
 	V.output = cfg->output;
 	gt_sink_add_tap(&st->sink, count_tap, NULL);
 	gt_sink_add_tap(&st->sink, journal_tap, NULL);
-	if (cfg->socket) {
+	V.sock_path = cfg->socket;
+	/*
+	 * Machine-wide as root the stream is there without being asked for, so
+	 * `gotraced tail` just works; if another daemon already serves it, this
+	 * one says so and goes on without (an explicit --socket is an error).
+	 */
+	if (!V.sock_path && !cfg->no_socket && !cfg->cmd && !cfg->npids && !cfg->probe &&
+	    geteuid() == 0)
+		V.sock_path = GT_SOCKET_DEFAULT;
+	if (V.sock_path) {
 		struct gt_sock_opts o = {
-			.path = cfg->socket, .group = cfg->socket_group, .replay = cfg->replay,
+			.path = V.sock_path, .group = cfg->socket_group, .replay = cfg->replay,
 			.client_queue = cfg->client_queue, .sink = &st->sink,
-			.status = status_json,
+			.status = status_json, .busy_ok = !cfg->socket,
 		};
+		int r = gt_sock_open(&o);
 
-		if (gt_sock_open(&o))
+		if (r < 0)
 			return -1;
+		if (r > 0) {
+			V.sock_path = NULL;
+			return 0;
+		}
 		gt_sink_add_tap(&st->sink, gt_sock_tap, NULL);
 		V.socket = true;
 	}
@@ -268,7 +284,8 @@ void gt_service_reload(void)
 		if (n.output)
 			path = n.output;
 		if (n.all_errors != o->all_errors || n.npids != o->npids ||
-		    (!n.socket) != (!o->socket) || (n.socket && strcmp(n.socket, o->socket)))
+		    n.no_socket != o->no_socket || (!n.socket) != (!o->socket) ||
+		    (n.socket && strcmp(n.socket, o->socket)))
 			gt_warn("config %s: pid, all-errors and socket settings take effect on "
 				"restart", o->config);
 		gt_info("reread %s", o->config);

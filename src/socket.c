@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -47,6 +48,8 @@ struct client {
 static struct {
 	int lfd, epfd;
 	char *path;
+	dev_t dev;			/* the socket file we bound: unlink only that one */
+	ino_t ino;
 	struct gt_sock_opts o;
 	struct line **ring;		/* the last o.replay events */
 	unsigned ring_head, ring_len;
@@ -424,6 +427,28 @@ static int secure_socket(const char *path, const char *group)
 	return 0;
 }
 
+/*
+ * Is a daemon listening on path? Only connecting tells a live socket from a
+ * killed daemon's leftover file. Non-blocking: a full backlog (EAGAIN) is a
+ * live daemon too. *pid: the listener's, from its credentials, 0 unknown.
+ */
+static bool listening(const struct sockaddr_un *a, pid_t *pid)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct ucred cr = {};
+	socklen_t len = sizeof(cr);
+	bool live;
+
+	*pid = 0;
+	if (fd < 0)
+		return false;
+	live = !connect(fd, (const struct sockaddr *)a, sizeof(*a)) || errno == EAGAIN;
+	if (live && !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		*pid = cr.pid;
+	close(fd);
+	return live;
+}
+
 int gt_sock_open(const struct gt_sock_opts *o)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -431,7 +456,8 @@ int gt_sock_open(const struct gt_sock_opts *o)
 	struct stat sb;
 	char *dir = NULL, *slash;
 	mode_t old;
-	int err;
+	pid_t pid;
+	int err, dfd = -1;
 
 	S.o = *o;
 	if (strlen(o->path) >= sizeof(a.sun_path)) {
@@ -447,10 +473,36 @@ int gt_sock_open(const struct gt_sock_opts *o)
 		if (mkdir(dir, 0755) && errno != EEXIST)
 			gt_warn("socket: cannot create %s: %s", dir, strerror(errno));
 	}
+	/*
+	 * Two daemons starting at once: the directory's lock orders their
+	 * check-unlink-bind, so the second sees the first one listening.
+	 */
+	dfd = open(slash && slash != dir ? dir : slash ? "/" : ".",
+		   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
-	/* a stale socket from a killed daemon; never remove anything else */
-	if (!lstat(o->path, &sb) && S_ISSOCK(sb.st_mode))
+	if (dfd >= 0)
+		flock(dfd, LOCK_EX);
+	if (!lstat(o->path, &sb) && S_ISSOCK(sb.st_mode)) {
+		if (listening(&a, &pid)) {
+			char who[32] = "";
+
+			if (pid)
+				snprintf(who, sizeof(who), " (pid %d)", pid);
+			if (o->busy_ok)
+				gt_warn("socket: another gotraced%s is already running and serving "
+					"%s; this one serves no socket (gotraced tail reads the "
+					"other's)", who, o->path);
+			else
+				gt_err("socket: another gotraced%s is already running and serving "
+				       "%s; stop it first, or give this one another --socket "
+				       "PATH or --no-socket", who, o->path);
+			close(dfd);
+			S.lfd = -1;
+			return o->busy_ok ? 1 : -1;
+		}
+		/* a stale socket from a killed daemon; never remove anything else */
 		unlink(o->path);
+	}
 	S.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (S.lfd < 0)
 		goto fail;
@@ -459,6 +511,14 @@ int gt_sock_open(const struct gt_sock_opts *o)
 	umask(old);
 	if (err || listen(S.lfd, 16))
 		goto fail;
+	S.path = strdup(o->path);
+	if (!lstat(o->path, &sb)) {
+		S.dev = sb.st_dev;
+		S.ino = sb.st_ino;
+	}
+	if (dfd >= 0)
+		close(dfd);	/* listening now: a newcomer's connect sees us */
+	dfd = -1;
 	if (secure_socket(o->path, o->group))
 		goto fail_quiet;
 	S.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -469,11 +529,12 @@ int gt_sock_open(const struct gt_sock_opts *o)
 		if (!S.ring)
 			goto fail;
 	}
-	S.path = strdup(o->path);
 	return 0;
 fail:
 	gt_err("socket %s: %s", o->path, strerror(errno));
 fail_quiet:
+	if (dfd >= 0)
+		close(dfd);
 	gt_sock_close();
 	return -1;
 }
@@ -493,8 +554,11 @@ void gt_sock_close(void)
 	S.ring = NULL;
 	S.ring_len = 0;
 	if (S.lfd >= 0) {
+		struct stat sb;
+
 		close(S.lfd);
-		if (S.path)
+		/* not a newer daemon's socket that replaced ours at the path */
+		if (S.path && !lstat(S.path, &sb) && sb.st_dev == S.dev && sb.st_ino == S.ino)
 			unlink(S.path);
 	}
 	if (S.epfd >= 0)

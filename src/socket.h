@@ -19,6 +19,7 @@
 struct gt_sock_opts {
 	const char *path;
 	const char *group;		/* who may connect; NULL or missing: root only */
+	bool busy_ok;			/* another daemon serving path: warn and serve none */
 	unsigned replay;		/* events kept for replay */
 	unsigned client_queue;		/* lines a client may lag */
 	const struct gt_sink *sink;	/* for the time stamps of "lost" lines */
@@ -32,6 +33,11 @@ struct gt_sock_stats {
 	unsigned long long accepted, client_lost;
 };
 
+/*
+ * Listen on o->path. A socket file nobody listens on (a killed daemon's) is
+ * replaced; one a live daemon serves is left alone: -1 (said so), or with
+ * o->busy_ok 1 (warned) and no socket served. 0 when serving.
+ */
 int gt_sock_open(const struct gt_sock_opts *o);
 void gt_sock_close(void);
 /* the gt_sink tap: queue the event for every client that wants it */

@@ -42,7 +42,7 @@ static int connect_to(const char *path)
 
 		gt_err("cannot connect to %s: %s%s", path, strerror(e),
 		       e == EACCES ? " (root and the socket's group only)" :
-		       e == ENOENT || e == ECONNREFUSED ? " (is gotraced running with --socket?)" : "");
+		       e == ENOENT || e == ECONNREFUSED ? " (is gotraced running?)" : "");
 		if (fd >= 0)
 			close(fd);
 		return -1;

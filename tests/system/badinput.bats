@@ -54,7 +54,7 @@ expect_usage_error() {
 
 @test "bad input: missing kernel BTF" {
 	# hide the kernel's BTF behind an empty tmpfs, in a private mount namespace
-	expect_usage_error unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec "$1"' \
+	expect_usage_error unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec "$1" --no-socket' \
 		sh "$GOTRACED"
 	[[ "$stderr" == *"BTF"* ]]
 }

@@ -47,7 +47,7 @@ teardown() { gt_teardown; }
 
 @test "SIGINT stops the daemon with status 0" {
 	DAEMON_PID=
-	env --default-signal=INT "$GOTRACED" >"$OUT" 2>"$ERR" &
+	env --default-signal=INT "$GOTRACED" --no-socket >"$OUT" 2>"$ERR" &
 	DAEMON_PID=$!
 	wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"
 	kill -INT "$DAEMON_PID"

@@ -124,9 +124,18 @@ wait_for_line() {
 	return 1
 }
 
-# start_daemon ARGS...: JSON (or text) on stdout -> $OUT, stderr -> $ERR
+# start_daemon ARGS...: JSON (or text) on stdout -> $OUT, stderr -> $ERR.
+# Machine-wide as root the daemon serves /run/gotraced/events.sock by default;
+# test daemons run alongside others' (and a developer's own) on this machine,
+# so they take no socket unless ARGS name one (or GT_DEFAULT_SOCKET=1, for the
+# tests of the default, which run in a mount namespace of their own).
 start_daemon() {
-	"$GOTRACED" "$@" >"$OUT" 2>"$ERR" &
+	local a no_sock=--no-socket
+	for a in "$@"; do
+		case $a in --socket* | --no-socket | --config*) no_sock= ;; esac
+	done
+	[ -z "${GT_DEFAULT_SOCKET:-}" ] || no_sock=
+	"$GOTRACED" $no_sock "$@" >"$OUT" 2>"$ERR" &
 	DAEMON_PID=$!
 	if ! wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"; then
 		cat "$ERR"

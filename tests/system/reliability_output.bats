@@ -28,7 +28,7 @@ alive() {
 @test "output: -o on a full disk: said once, tracing goes on, writes resume" {
 	mkdir "$T/small"
 	# a 64 KiB tmpfs in a private mount namespace, seen through /proc/PID/root
-	unshare -m sh -c 'mount -t tmpfs -o size=64k gtsmall "$1" && exec "$2" -o "$1/out.json"' \
+	unshare -m sh -c 'mount -t tmpfs -o size=64k gtsmall "$1" && exec "$2" --no-socket -o "$1/out.json"' \
 		sh "$T/small" "$GOTRACED" 2>"$ERR" &
 	DAEMON_PID=$!
 	wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"
@@ -66,7 +66,7 @@ alive() {
 }
 
 @test "output: stdout closed: said once, tracing goes on" {
-	"$GOTRACED" >&- 2>"$ERR" &
+	"$GOTRACED" --no-socket >&- 2>"$ERR" &
 	DAEMON_PID=$!
 	wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"
 	deny_once c1
@@ -88,7 +88,7 @@ alive() {
 	mkfifo "$T/fifo"
 	head -n1 "$T/fifo" >"$T/first" &
 	reader=$!
-	"$GOTRACED" >"$T/fifo" 2>"$ERR" &
+	"$GOTRACED" --no-socket >"$T/fifo" 2>"$ERR" &
 	DAEMON_PID=$!
 	GT_BG_PIDS=$reader
 	wait_for_line "$ERR" '^gotraced: ready' 20 "$DAEMON_PID"

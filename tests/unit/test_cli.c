@@ -33,6 +33,28 @@ static void modes(void **state)
 	assert_int_equal(c.flush_ms, 250);
 }
 
+/* the later of --socket and --no-socket wins, as with any repeated flag */
+static void socket_flags(void **state)
+{
+	struct gt_config c;
+	char *a1[] = { "gotraced", NULL };
+	char *a2[] = { "gotraced", "--socket", "/s", "--no-socket", NULL };
+	char *a3[] = { "gotraced", "--no-socket", "--socket=/s", NULL };
+	char *a4[] = { "gotraced", "--socket=", NULL };
+
+	assert_int_equal(parse_argv(ARGC(a1), a1, &c), 0);
+	assert_null(c.socket);		/* the default is the daemon's to pick */
+	assert_false(c.no_socket);
+	assert_int_equal(parse_argv(ARGC(a2), a2, &c), 0);
+	assert_null(c.socket);
+	assert_true(c.no_socket);
+	assert_int_equal(parse_argv(ARGC(a3), a3, &c), 0);
+	assert_string_equal(c.socket, "/s");
+	assert_false(c.no_socket);
+	assert_int_equal(parse_argv(ARGC(a4), a4, &c), 0);
+	assert_true(c.no_socket);
+}
+
 static void bad_usage(void **state)
 {
 	struct gt_config c;
@@ -51,7 +73,8 @@ static void bad_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(modes), cmocka_unit_test(bad_usage),
+		cmocka_unit_test(modes), cmocka_unit_test(socket_flags),
+		cmocka_unit_test(bad_usage),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -66,6 +66,10 @@ static void run_mode_untouched(void **state)
 	write_conf("verbose = yes\n");
 	assert_int_equal(parse_argv(ARGC(a), a, &c), 0);
 	assert_true(c.verbose);
+	assert_false(c.no_socket);
+	write_conf("no-socket = yes\n");
+	assert_int_equal(parse_argv(ARGC(a), a, &c), 0);
+	assert_true(c.no_socket);
 	assert_string_equal(c.cmd[0], "go");
 	assert_string_equal(c.cmd[1], "--config");	/* CMD's own flags stay CMD's */
 }
