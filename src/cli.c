@@ -29,6 +29,10 @@ static const char usage[] =
 "      --flush-ms MS      gather repeats of a finding for up to MS ms (default 1000)\n"
 "      --probe            show which kernel mechanism each capability uses here\n"
 "  -v, --verbose          debug messages on stderr\n"
+"      --report github    with a command: each finding as a GitHub Actions ::error and\n"
+"                         a table in $GITHUB_STEP_SUMMARY (default when GITHUB_ACTIONS=true;\n"
+"                         --report none turns it off)\n"
+"      --junit FILE       with a command: a JUnit XML report, a testcase per go command\n"
 "\n"
 "Service options (also settable as key=value in the --config file):\n"
 "      --config FILE      read settings from FILE first (command-line flags win)\n"
@@ -39,6 +43,8 @@ static const char usage[] =
 "      --socket-group GRP group that may connect (default gotraced; socket mode 0660)\n"
 "      --replay N         keep the last N events for `tail --since-start` (default 1000)\n"
 "      --client-queue N   lines a slow client may lag before it loses some (default 4096)\n"
+"      --metrics-file F   keep Prometheus metrics in F (atomically replaced), for\n"
+"                         node_exporter's textfile collector\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
 "\n"
@@ -80,6 +86,9 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		{ "socket-group", required_argument, NULL, GT_OPT_SOCKET_GROUP },
 		{ "replay", required_argument, NULL, GT_OPT_REPLAY },
 		{ "client-queue", required_argument, NULL, GT_OPT_CLIENT_QUEUE },
+		{ "metrics-file", required_argument, NULL, GT_OPT_METRICS_FILE },
+		{ "report", required_argument, NULL, GT_OPT_REPORT },
+		{ "junit", required_argument, NULL, GT_OPT_JUNIT },
 		{},
 	};
 	char **orig_argv = argv;
@@ -92,6 +101,7 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 	cfg->socket_group = "gotraced";
 	cfg->replay = 1000;
 	cfg->client_queue = 4096;
+	cfg->report_github = -1;
 	/* the config file's settings go in front of the flags, so the flags win */
 	if (gt_config_expand(&argc, &argv))
 		return -1;
@@ -164,6 +174,23 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 		case GT_OPT_SOCKET_GROUP:
 			cfg->socket_group = optarg;
 			break;
+		case GT_OPT_REPORT:
+			if (strcmp(optarg, "github") && strcmp(optarg, "none")) {
+				gt_err("--report: '%s' is not github or none", optarg);
+				return -1;
+			}
+			cfg->report_github = !strcmp(optarg, "github");
+			break;
+		case GT_OPT_JUNIT:
+			if (!optarg[0]) {
+				gt_err("--junit: needs a file name");
+				return -1;
+			}
+			cfg->junit = optarg;
+			break;
+		case GT_OPT_METRICS_FILE:
+			cfg->metrics_file = optarg[0] ? optarg : NULL;
+			break;
 		case GT_OPT_REPLAY:
 		case GT_OPT_CLIENT_QUEUE:
 			if (parse_uint(optarg, 1000000, &v) || (c == GT_OPT_CLIENT_QUEUE && !v)) {
@@ -190,6 +217,10 @@ int parse_argv(int argc, char **argv, struct gt_config *cfg)
 			return -1;
 		}
 		cfg->cmd = &argv[optind];
+	}
+	if (!cfg->cmd && (cfg->junit || cfg->report_github == 1)) {
+		gt_err("--junit and --report report on a command: gotraced --junit FILE -- CMD");
+		return -1;
 	}
 	if (cfg->cmd && cfg->npids) {
 		gt_err("--pid and a command to run cannot be combined");

@@ -27,6 +27,10 @@ struct gt_config {
 	unsigned replay;		/* --replay N: events kept for tail --since-start */
 	unsigned client_queue;		/* --client-queue N: lines a client may lag */
 	bool journal;			/* --journal: findings to journald */
+	const char *metrics_file;	/* --metrics-file PATH: Prometheus text, for node_exporter */
+	/* run mode: CI reports (report.h) */
+	int report_github;		/* --report github: 1, --report none: 0, unset: -1 */
+	const char *junit;		/* --junit FILE */
 	int argc;			/* the command line, to reread on SIGHUP */
 	char **argv;
 };

@@ -13,6 +13,7 @@ static const struct { const char *key; bool boolean; } keys[] = {
 	{ "pid", false }, { "output", false }, { "format", false }, { "all-errors", true },
 	{ "flush-ms", false }, { "verbose", true }, { "journal", true }, { "socket", false },
 	{ "no-socket", true }, { "socket-group", false }, { "replay", false }, { "client-queue", false },
+	{ "metrics-file", false },
 };
 
 static const char *config_path(int argc, char **argv)

@@ -32,6 +32,11 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
+int gt_utf8_len(const unsigned char *s)
+{
+	return utf8_len(s);
+}
+
 void gt_json_escape(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -34,6 +34,8 @@ void gt_json_arr_end(struct gt_json *j);
 /* Ends the object; the caller owns and frees the returned line (with '\n'). */
 char *gt_json_end(struct gt_json *j, size_t *len);
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+int gt_utf8_len(const unsigned char *s);
 /* Write s as a JSON string literal. */
 void gt_json_escape(FILE *f, const char *s);
 /* Write s for a terminal: printable UTF-8 as is, everything else as \n, \x1b... */

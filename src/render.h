@@ -26,7 +26,7 @@ struct gt_event_view {
 
 typedef void (*gt_tap_fn)(const struct gt_event_view *ev, void *ctx);
 
-#define GT_MAX_TAPS 4
+#define GT_MAX_TAPS 8
 
 struct gt_sink {
 	int fd;

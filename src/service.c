@@ -12,8 +12,10 @@
 #include "findings.h"
 #include "journal.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "output.h"
+#include "report.h"
 #include "service.h"
 #include "socket.h"
 #include "tail.h"
@@ -28,6 +30,9 @@ static struct {
 	struct gt_bpf *b;
 	const char *output;		/* the events file now, NULL: stdout */
 	const char *sock_path;		/* the socket served, NULL: none */
+	const char *metrics;		/* --metrics-file, NULL: none */
+	bool metrics_failed;		/* said once, until a write works again */
+	struct timespec metrics_last;
 	bool journal, socket, stopping;
 	int epfd;			/* ring buffer + socket */
 	time_t start, last_status;
@@ -60,6 +65,46 @@ static __u64 kernel_lost(void)
 static const char *mode(void)
 {
 	return V.cfg->cmd ? "run" : V.cfg->npids ? "pids" : "machine-wide";
+}
+
+static void write_metrics(void)
+{
+	struct gt_metrics_gauges g = {
+		.version = GT_VERSION, .mode = mode(), .start_time = V.start,
+		.events = V.events, .failed_calls = V.st->errors,
+		.pending_findings = gt_findings_pending(), .programs = V.nmech,
+		.lost_output = V.st->sink.dropped,
+	};
+	struct gt_sock_stats ss = {};
+	static __u64 s[GT_STAT_MAX];	/* the last read: the maps are gone at the final write */
+
+	if (!V.metrics)
+		return;
+	gt_sock_stats(&ss);
+	g.clients = ss.clients;
+	g.lost_client = ss.client_lost;
+	if (V.b && V.b->proc) {
+		__u64 now[GT_STAT_MAX];
+
+		if (!gt_bpf_stats(V.b, now))
+			memcpy(s, now, sizeof(s));
+	}
+	g.lost_kernel = s[GT_STAT_LOST];
+	g.lost_syserr = s[GT_STAT_LOST_SYSERR];
+	g.lost_exec = s[GT_STAT_LOST_EXEC];
+	g.lost_exit = s[GT_STAT_LOST_EXIT];
+	g.lost_signal = s[GT_STAT_LOST_SIGNAL];
+	g.procs_untracked = s[GT_STAT_PROCS_FULL];
+	clock_gettime(CLOCK_MONOTONIC, &V.metrics_last);
+	if (gt_metrics_write(V.metrics, &g)) {
+		if (!V.metrics_failed)
+			gt_warn("cannot write metrics to %s: %s (tracing goes on)", V.metrics,
+				strerror(errno));
+		V.metrics_failed = true;
+	} else if (V.metrics_failed) {
+		gt_info("metrics written to %s again", V.metrics);
+		V.metrics_failed = false;
+	}
 }
 
 static char *status_json(void *ctx, size_t *len)
@@ -95,6 +140,42 @@ static char *status_json(void *ctx, size_t *len)
 	return gt_json_end(&j, len);
 }
 
+static long long real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Run mode on a CI: its own report formats (GITHUB_ACTIONS is set by every Actions runner). */
+static void report_start(const struct gt_config *cfg, struct gt_state *st)
+{
+	const char *gha = getenv("GITHUB_ACTIONS");
+	static char command[512];
+	struct gt_report_opts o = {
+		.github = cfg->report_github == 1 ||
+			  (cfg->report_github == -1 && gha && !strcmp(gha, "true")),
+		.summary = getenv("GITHUB_STEP_SUMMARY"), .junit = cfg->junit,
+		.out_fd = STDOUT_FILENO, .command = command, .start_ns = real_ns(),
+	};
+	size_t n = 0;
+
+	for (int i = 0; cfg->cmd[i] && n < sizeof(command) - 1; i++) {
+		int w = snprintf(command + n, sizeof(command) - n, "%s%s", i ? " " : "", cfg->cmd[i]);
+
+		n = w < 0 ? sizeof(command) : n + w;
+	}
+	gt_report_init(&o);
+	if (o.github || o.junit)
+		gt_sink_add_tap(&st->sink, gt_report_tap, NULL);
+}
+
+void gt_service_finish(int status)
+{
+	gt_report_finish(status, real_ns());
+}
+
 int gt_service_start(const struct gt_config *cfg, struct gt_state *st)
 {
 	V.cfg = cfg;
@@ -104,6 +185,11 @@ int gt_service_start(const struct gt_config *cfg, struct gt_state *st)
 	V.output = cfg->output;
 	gt_sink_add_tap(&st->sink, count_tap, NULL);
 	gt_sink_add_tap(&st->sink, journal_tap, NULL);
+	V.metrics = cfg->metrics_file;
+	gt_metrics_reset();
+	gt_sink_add_tap(&st->sink, gt_metrics_tap, NULL);
+	if (cfg->cmd)
+		report_start(cfg, st);
 	V.sock_path = cfg->socket;
 	/*
 	 * Machine-wide as root the stream is there without being asked for, so
@@ -223,6 +309,7 @@ void gt_service_ready(struct gt_bpf *b)
 	find_mechanisms();
 	make_status(V.status, sizeof(V.status));
 	V.last_status = time(NULL);
+	write_metrics();
 	gt_notify_ready(V.status);
 }
 
@@ -255,6 +342,13 @@ void gt_service_tick(void)
 {
 	char s[sizeof(V.status)];
 	time_t now = time(NULL);
+	struct timespec mono;
+
+	/* once a second: a scrape sees a finding soon, the disk sees little */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	if (V.metrics && (mono.tv_sec - V.metrics_last.tv_sec) * 1000 +
+			 (mono.tv_nsec - V.metrics_last.tv_nsec) / 1000000 >= 1000)
+		write_metrics();
 
 	if (now - V.last_status < 2)
 		return;
@@ -283,6 +377,7 @@ void gt_service_reload(void)
 		gt_handlers_init(V.st, n.flush_ms);
 		if (n.output)
 			path = n.output;
+		V.metrics = n.metrics_file;
 		if (n.all_errors != o->all_errors || n.npids != o->npids ||
 		    n.no_socket != o->no_socket || (!n.socket) != (!o->socket) ||
 		    (n.socket && strcmp(n.socket, o->socket)))
@@ -309,6 +404,8 @@ void gt_service_stopping(void)
 void gt_service_stop(void)
 {
 	gt_service_stopping();
+	write_metrics();	/* the final counts, pending findings flushed */
+	gt_report_free();
 	if (V.epfd >= 0)
 		close(V.epfd);
 	V.epfd = -1;

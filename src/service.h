@@ -25,5 +25,7 @@ void gt_service_reload(void);
 /* On the way out: STOPPING=1 (first call), then close the socket. */
 void gt_service_stopping(void);
 void gt_service_stop(void);
+/* Run mode: the command ended with status (CI reports are written now). */
+void gt_service_finish(int status);
 
 #endif

@@ -221,6 +221,7 @@ int gt_trace(const struct gt_config *cfg)
 			status = 0;
 		ret = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 		summary(cfg, &st, ret);
+		gt_service_finish(ret);
 		child = 0;
 	}
 cleanup:

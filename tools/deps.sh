@@ -14,6 +14,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio checkpolicy
 	# gotraced.service under a real systemd (tests/systemd)
 	debootstrap systemd-container
+	# fleet engines the tests feed (metrics, shipped journals, JUnit): on localhost ports
+	prometheus prometheus-node-exporter systemd-journal-remote libxml2-utils curl
 	# benchmarks, fuzzing, sanitizer runs (bpftrace and libbpf-tools are the peers)
 	hyperfine strace bpftrace libbpf-tools libclang-rt-14-dev valgrind linux-perf
 )
