@@ -48,3 +48,54 @@ teardown() { gt_teardown; }
 	# every MESSAGE_ID the daemon uses has a catalog entry
 	grep -q '^-- fbd83615193442eb8910bfda2ccf422d$' "$GT_ROOT/systemd/gotraced.catalog"
 }
+
+@test "journal upload: findings travel through systemd-journal-upload to a systemd-journal-remote on localhost" {
+	[ -x /lib/systemd/systemd-journal-remote ] && [ -x /lib/systemd/systemd-journal-upload ] ||
+		skip "systemd-journal-remote not installed (make deps)"
+	command -v curl >/dev/null || skip "curl not installed (make deps)"
+	copy_module "$GT_USER"
+	cd "$MOD"
+	mkdir -m 0755 "$T/rootcache"
+	mkdir "$T/remote"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat >"$T/inside.sh" <<-EOS
+		set -e
+		cd "$MOD"
+		GOCACHE=$T/rootcache "$GOTRACED" --journal -o "$OUT" -- \
+			setpriv --reuid=$GT_USER --regid=$GT_USER --clear-groups -- go build . 2>"$ERR" ||
+			echo "go build: \$?"
+		journalctl --sync
+		# the collector: journal-remote over plain HTTP on a free localhost port
+		/lib/systemd/systemd-journal-remote --listen-http=127.0.0.1:$port \
+			--split-mode=none --output="$T/remote/received.journal" 2>"$T/remote.log" &
+		R=\$!
+		i=0
+		until curl -s -o /dev/null http://127.0.0.1:$port/; do
+			i=\$((i + 1)); [ \$i -lt 100 ] || { cat "$T/remote.log"; exit 1; }; sleep 0.1
+		done
+		# the sender: everything in this (private) journal, then exit
+		/lib/systemd/systemd-journal-upload --url=http://127.0.0.1:$port --follow=no \
+			--save-state="$T/upload.state" 2>"$T/upload.log" || { cat "$T/upload.log"; exit 1; }
+		kill -TERM \$R
+		wait \$R || true
+		journalctl -o json --no-pager --file="$T/remote/received.journal" \
+			SYSLOG_IDENTIFIER=gotraced >"$T/received.json"
+	EOS
+	run "$BATS_TEST_DIRNAME/helpers/journal-ns.sh" sh "$T/inside.sh"
+	[ "$status" -ne 77 ] || skip "systemd-journald cannot run in a private namespace here"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	dump_out
+	# read back on the receiving side, with the fields the daemon gave them
+	f=$(jq -c 'select(.GOTRACED_TYPE == "finding" and .GOTRACED_GO_DIR == "GOCACHE")' \
+		"$T/received.json" | head -n1)
+	echo "received: $f"
+	[ -n "$f" ]
+	jq -e --arg T "$T" '.GOTRACED_CAUSE == "permission" and
+		(.GOTRACED_PATH | startswith($T + "/rootcache")) and .GOTRACED_GO_ARGV == "go build ." and
+		.MESSAGE_ID == "fbd83615193442eb8910bfda2ccf422d" and .GOTRACED_FIX != "" and
+		(.GOTRACED_JSON | fromjson | .type == "finding")' <<<"$f"
+	# as many findings arrived as the daemon wrote
+	[ "$(jq -c 'select(.GOTRACED_TYPE == "finding")' "$T/received.json" | count)" -eq \
+		"$(findings true | count)" ]
+}
