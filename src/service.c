@@ -111,7 +111,7 @@ static char *status_json(void *ctx, size_t *len)
 {
 	struct gt_sock_stats ss = {};
 	struct gt_json j;
-	char *sinks[3];
+	char *sinks[4];
 	int ns = 0;
 
 	gt_sock_stats(&ss);
@@ -122,6 +122,8 @@ static char *status_json(void *ctx, size_t *len)
 		sinks[ns++] = "journal";
 	if (V.socket)
 		sinks[ns++] = (char *)V.sock_path;
+	if (V.metrics)
+		sinks[ns++] = (char *)V.metrics;
 	gt_json_str(&j, "type", "status");
 	gt_json_str(&j, "version", GT_VERSION);
 	gt_json_int(&j, "pid", getpid());

@@ -76,6 +76,7 @@ fix: $fix")"
 	# JUnit: well-formed, one suite, a testcase per go command, the failure carries the verdict
 	cat "$T/junit.xml"
 	xmllint --noout "$T/junit.xml"
+	xmllint --noout --schema "$GT_ROOT/tests/fixtures/junit.xsd" "$T/junit.xml"
 	x() { xmllint --xpath "$1" "$T/junit.xml"; }
 	[ "$(x 'count(/testsuites/testsuite)')" = 1 ]
 	[ "$(x 'count(//testcase)')" = 2 ]

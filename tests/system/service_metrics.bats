@@ -118,12 +118,15 @@ promql() {
 	copy_module "$GT_USER"
 	cd "$MOD"
 	mkdir -m 0755 "$T/rootcache"
-	start_daemon -o "$OUT" -f json --metrics-file "$PROM" --flush-ms 100
+	start_daemon -o "$OUT" -f json --metrics-file "$PROM" --flush-ms 100 --socket "$T/sock"
 	# written at start, before any event
 	[ -s "$PROM" ]
 	grep -qE '^gotraced_build_info\{version="[^"]+",mode="machine-wide"\} 1$' "$PROM"
 	progs=$(sed -n 's/^gotraced_programs_attached //p' "$PROM")
 	[ "$progs" -ge 2 ]
+	# gotraced status names it among the sinks
+	"$GOTRACED" status --socket "$T/sock" | jq -e --arg p "$PROM" '.sinks | index($p)'
+	grep -qx 'gotraced_clients 0' "$PROM"
 	GOCACHE=$T/rootcache run go_cmd "${AS_GT[@]}" go build -o /dev/null .
 	[ "$status" -ne 0 ]
 	wait_go_exits
