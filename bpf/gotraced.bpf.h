@@ -69,6 +69,37 @@ struct {
 	__type(value, struct lsm_state);
 } lsm_states SEC(".maps");
 
+/*
+ * How many threads have an LSM refusal pending: while none has, sys_exit
+ * pays one load for this, not a task storage lookup per call.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lsm_armed SEC(".maps");
+
+static __always_inline __u64 *lsm_armed_count(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&lsm_armed, &zero);
+}
+
+/* The call that state s belongs to has ended (or s is stale): nothing pending. */
+static __always_inline void lsm_disarm(struct lsm_state *s)
+{
+	__u64 *n;
+
+	if (!s || !s->ts)
+		return;
+	s->ts = 0;
+	n = lsm_armed_count();
+	if (n)
+		__sync_fetch_and_add(n, -1);
+}
+
 static __always_inline void stat_inc(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);
@@ -77,10 +108,28 @@ static __always_inline void stat_inc(__u32 which)
 		*v += 1;
 }
 
-/* The process's entry if it belongs to a Go tree (its failures count), else NULL. */
-static __always_inline struct gt_proc *go_proc(__u32 tgid)
+/*
+ * Is entry p about t's process, not an earlier owner of the pid? Entries made
+ * here hold the exact start; those from the /proc scan the start of its tick.
+ */
+static __always_inline bool same_proc(const struct gt_proc *p, struct task_struct *t)
 {
+	return BPF_CORE_READ(t, group_leader, start_boottime) - p->start_ns < GT_TICK_NS;
+}
+
+/* t's process's entry, or NULL (also for a stale entry of the pid's earlier owner). */
+static __always_inline struct gt_proc *proc_of(struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
 	struct gt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	return p && same_proc(p, t) ? p : NULL;
+}
+
+/* The process's entry if it belongs to a Go tree (its failures count), else NULL. */
+static __always_inline struct gt_proc *go_proc(struct task_struct *t)
+{
+	struct gt_proc *p = proc_of(t);
 
 	return p && (p->flags & GT_PF_GO) ? p : NULL;
 }
@@ -115,6 +164,7 @@ struct gt_walk {
 	char buf[2 * GT_PATH_MAX];
 	/* kept here, not on the stack, so the verifier sees one state per step */
 	__u32 pos;
+	__u32 done;		/* the walk reached the root: nothing was cut */
 };
 
 struct {
@@ -202,16 +252,18 @@ static long walk_step(__u32 i, struct walk_ctx *c)
 	if (d == root || d == parent) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (up == mnt || !up)
-			return 1;	/* the namespace's root */
+		if (up == mnt || !up) {
+			c->w->done = 1;	/* the namespace's root */
+			return 1;
+		}
 		c->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		c->mnt = up;
 		return 0;
 	}
 	len = BPF_CORE_READ(d, d_name.len) & 255;
 	pos = c->w->pos;
-	if (pos < len + 1)
-		return 1;	/* deeper than GT_PATH_MAX: keep the tail */
+	if (pos < len + 2)
+		return 1;	/* longer than GT_PATH_MAX with its NUL: keep the tail */
 	pos -= len;
 	bpf_probe_read_kernel(&c->w->buf[pos & (GT_PATH_MAX - 1)], len,
 			      BPF_CORE_READ(d, d_name.name));
@@ -241,12 +293,22 @@ static __noinline __attribute__((unused)) __u32 walk_path(const struct path *pat
 	if (!c.d || !vmnt || !c.w)
 		return 0;
 	c.w->pos = GT_PATH_MAX;
+	c.w->done = 0;
 	bpf_loop(GT_WALK_DEPTH, walk_step, &c, 0);
 	if (c.w->pos >= GT_PATH_MAX) {
 		c.w->pos = GT_PATH_MAX - 1;
 		c.w->buf[GT_PATH_MAX - 1] = '/';
 	}
 	return GT_PATH_MAX - c.w->pos;
+}
+
+/* Did the last walk_path() stop before the root (too long or too deep)? */
+static __always_inline bool walk_truncated(void)
+{
+	__u32 zero = 0;
+	struct gt_walk *w = bpf_map_lookup_elem(&walk_buf, &zero);
+
+	return w && !w->done;
 }
 
 /* Copy what a walk left in walk_buf to dst (room for GT_PATH_MAX); returns its size with NUL. */

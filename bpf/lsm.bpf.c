@@ -14,15 +14,19 @@ static __always_inline struct lsm_state *pending(void)
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct lsm_state *s;
 
-	if (!go_proc(t->tgid))
+	if (!go_proc(t))
 		return NULL;
 	s = bpf_task_storage_get(&lsm_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
 		return NULL;
-	/* a new call: forget what an earlier one left */
-	if (s->nr != (__s32)BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(t), orig_ax) ||
-	    bpf_ktime_get_boot_ns() - s->ts > 1000000000ULL)
+	if (!s->ts) {
+		/* sys_exit of this call clears it: tell it to look */
+		__u64 *n = lsm_armed_count();
+
 		__builtin_memset(&s->info, 0, sizeof(s->info));
+		if (n)
+			__sync_fetch_and_add(n, 1);
+	}
 	s->nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(t), orig_ax);
 	s->ts = bpf_ktime_get_boot_ns();
 	return s;
@@ -37,6 +41,9 @@ int BPF_PROG(gt_avc, struct selinux_audit_data *sad, char *scontext, char *tcont
 
 	if (!denied)
 		return 0;	/* an auditallow grant, not a refusal */
+	/* a denial in permissive mode (or a permissive domain) allowed the access */
+	if (bpf_core_field_exists(sad->result) && !BPF_CORE_READ(sad, result))
+		return 0;
 	s = pending();
 	if (!s)
 		return 0;

@@ -220,7 +220,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(gt_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = t->tgid, zero = 0;
-	struct gt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	struct gt_proc *p = proc_of(t);
 	struct gt_proc np = {};
 	struct gt_fname *f;
 	int kind;
@@ -252,6 +252,8 @@ int BPF_PROG(gt_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 		return 0;
 	np.go_pid = kind == EXEC_GO ? tgid : 0;
 	np.flags = GT_PF_GO;
+	np.start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
+	/* BPF_ANY: an entry left here is an earlier owner's (proc_of() found none) */
 	if (bpf_map_update_elem(&procs, &tgid, &np, BPF_ANY)) {
 		stat_inc(GT_STAT_PROCS_FULL);
 		return 0;
@@ -267,7 +269,7 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
 	struct gt_proc *p, np;
 	struct gt_fork_event *e;
 
-	p = bpf_map_lookup_elem(&procs, &ptgid);
+	p = proc_of(parent);
 	if (!p)
 		return 0;
 	if (p->flags & GT_PF_GO)
@@ -275,6 +277,7 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
 	if (ptgid == ctgid)
 		return 0;	/* a new thread: the process is tracked by tgid already */
 	np = *p;
+	np.start_ns = BPF_CORE_READ(child, group_leader, start_boottime);
 	if (bpf_map_update_elem(&procs, &ctgid, &np, BPF_ANY)) {
 		stat_inc(GT_STAT_PROCS_FULL);
 		return 0;
@@ -300,13 +303,18 @@ int BPF_PROG(gt_exit, struct task_struct *t)
 	__u32 tgid = t->tgid;
 	struct gt_exit_event *e;
 	struct gt_proc *p;
+	__u64 *armed = lsm_armed_count();
 
+	/* a thread that ends inside a syscall never reaches its sys_exit */
+	if (armed && *armed)
+		lsm_disarm(bpf_task_storage_get(&lsm_states, t, 0, 0));
 	if (BPF_CORE_READ(t, signal, live.counter) != 0)
 		return 0;
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p)
 		return 0;
-	if (p->flags & GT_PF_GO) {
+	/* an earlier owner's entry (left by the /proc scan) goes without an exit event */
+	if ((p->flags & GT_PF_GO) && same_proc(p, t)) {
 		e = reserve(sizeof(*e), GT_STAT_LOST_EXIT);
 		if (e) {
 			fill_hdr(&e->hdr, GT_EV_EXIT, t);

@@ -23,6 +23,18 @@ static __always_inline bool fatal_by_default(int sig)
 	return false;
 }
 
+/* Does t's process catch or ignore sig (SIGKILL and SIGSTOP never are)? */
+static __always_inline bool handled(struct task_struct *t, int sig)
+{
+	struct sighand_struct *sh = BPF_CORE_READ(t, sighand);
+	void *h = NULL;
+
+	if (!sh || sig < 1 || sig > 64)
+		return false;
+	bpf_core_read(&h, sizeof(h), &sh->action[(sig - 1) & 63].sa.sa_handler);
+	return h != NULL;	/* SIG_DFL is 0 */
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
@@ -33,7 +45,7 @@ int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct
 
 	if (!fatal_by_default(sig))
 		return 0;
-	p = go_proc(task->tgid);
+	p = go_proc(task);
 	if (!p)
 		return 0;
 	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
@@ -56,6 +68,10 @@ int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct
 			e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
 		}
 	}
+	/* caught or ignored (Go's runtime catches SIGPROF, SIGPIPE, SIGTERM...): not a
+	 * kill by itself; user space lets the exit decide */
+	e->flags = handled(task, sig) ? GT_SIG_HANDLED : 0;
+	e->pad = 0;
 	e->sender_pid = cur->tgid;
 	e->sender_tid = cur->pid;
 	bpf_probe_read_kernel_str(e->sender_comm, sizeof(e->sender_comm), cur->comm);
@@ -75,7 +91,7 @@ static __always_inline int oom_victim(struct task_struct *t)
 	struct gt_proc *p;
 	__u32 off;
 
-	p = go_proc(BPF_CORE_READ(t, tgid));
+	p = go_proc(t);
 	if (!p)
 		return 0;
 	s = get_scratch();
@@ -111,9 +127,10 @@ SEC("tp_btf/mark_victim")
 int BPF_PROG(gt_oom_pid, int pid)
 {
 	struct gt_oom_event *e;
-	struct gt_proc *p = go_proc(pid);
+	struct gt_proc *p = bpf_map_lookup_elem(&procs, &pid);
 
-	if (!p)
+	/* no task to check the start time against: the pid's entry it is */
+	if (!p || !(p->flags & GT_PF_GO))
 		return 0;
 	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
 	if (!e)

@@ -61,7 +61,8 @@ static __noinline int dir_of(struct task_struct *t, int dfd, char *dst)
  */
 static __always_inline __u32 put_path(struct gt_scratch *s, struct task_struct *t,
 				      const struct gt_syserr_event *e, char *data, __u32 off,
-				      __u8 pi, __u8 di, __u16 *plen, __u16 *dlen)
+				      __u8 pi, __u8 di, __u16 *plen, __u16 *dlen, __u16 *trunc,
+				      __u16 trunc_bit)
 {
 	char *dst = &data[off & GT_DATA_MASK];
 	long n;
@@ -77,6 +78,8 @@ static __always_inline __u32 put_path(struct gt_scratch *s, struct task_struct *
 	dfd = di < 6 ? (int)e->args[di & 7] : GT_AT_FDCWD;
 	n = dir_of(t, dfd, &data[off & GT_DATA_MASK]);
 	*dlen = n;
+	if (n && walk_truncated())
+		*trunc |= trunc_bit;
 	return off + n;
 }
 
@@ -123,7 +126,7 @@ static __always_inline void fill_limits(struct task_struct *t, struct gt_limits 
 }
 
 static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
-			     __u32 se_flags)
+			     __u32 se_flags, struct lsm_state *ls)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct cgroup_subsys_state *pids_css = NULL;
@@ -160,6 +163,7 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	for (i = 0; i < 6; i++)
 		e->args[i] = arg(regs, i);
 	e->path_len = e->dir_len = e->path2_len = e->dir2_len = e->fd_path = e->cg_len = 0;
+	e->trunc = 0;
 	e->limits.flags = se_flags;
 	fill_limits(t, &e->limits);
 	if (d->kind == GT_SC_PROC)
@@ -167,30 +171,25 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 
 	if (d->path_arg < 6)
 		off = put_path(s, t, e, data, off, d->path_arg, d->dfd_arg, &e->path_len,
-			       &e->dir_len);
+			       &e->dir_len, &e->trunc, GT_TRUNC_DIR);
 	if (d->path2_arg < 6)
 		off = put_path(s, t, e, data, off, d->path2_arg, d->dfd2_arg, &e->path2_len,
-			       &e->dir2_len);
+			       &e->dir2_len, &e->trunc, GT_TRUNC_DIR2);
 	if (d->fd_arg < 6 && !e->path_len) {
 		struct file *f = fd_file(t, (int)e->args[d->fd_arg & 7]);
 
 		if (f) {
 			e->path_len = put_walked(&f->f_path, &data[off & GT_DATA_MASK]);
 			e->fd_path = 1;
+			if (e->path_len && walk_truncated())
+				e->trunc |= GT_TRUNC_DIR;
 			off += e->path_len;
 		}
 	}
 	/* an LSM refusal recorded in this very call (fexit, AVC): the same denial once */
-	{
-		struct lsm_state *ls = bpf_task_storage_get(&lsm_states, t, 0, 0);
-
-		__builtin_memset(&e->lsm, 0, sizeof(e->lsm));
-		if (ls && ls->ts && ls->nr == (__s32)nr &&
-		    bpf_ktime_get_boot_ns() - ls->ts < 1000000000ULL)
-			e->lsm = ls->info;
-		if (ls)
-			ls->ts = 0;
-	}
+	__builtin_memset(&e->lsm, 0, sizeof(e->lsm));
+	if (ls && ls->ts && ls->nr == (__s32)nr)
+		e->lsm = ls->info;
 	if (pids_css) {
 		e->cg_len = put_kn_path(BPF_CORE_READ(pids_css, cgroup, kn),
 					&data[off & GT_DATA_MASK]);
@@ -226,7 +225,9 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct sc_state *s = NULL;
+	struct lsm_state *ls = NULL;
 	__u32 se_flags = 0;
+	__u64 *ls_count;
 	struct gt_proc *p;
 
 	if (t->seccomp.mode) {
@@ -241,11 +242,19 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 			s->paired = 1;
 		}
 	}
-	if (ret >= 0 || ret < -4095)
-		return 0;
-	p = go_proc(bpf_get_current_pid_tgid() >> 32);
+	/*
+	 * Whatever the call's outcome, an LSM refusal recorded during it belongs
+	 * to it alone (a permissive-mode AVC, a check the call survived).
+	 */
+	ls_count = lsm_armed_count();
+	if (ls_count && *ls_count)
+		ls = bpf_task_storage_get(&lsm_states, t, 0, 0);
+	/* -1..-GT_ERRNO_MAX only: ERESTARTSYS and friends are restarted, not failures */
+	if (ret >= 0 || ret < -GT_ERRNO_MAX)
+		goto out;
+	p = go_proc(t);
 	if (!p)
-		return 0;
+		goto out;
 	/*
 	 * A tracked thread with no pairing state yet (it ran before gotraced):
 	 * start pairing now. Leaving a syscall, it is inside none, so the next
@@ -258,5 +267,8 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 			s->paired = 1;
 		}
 	}
-	return report(regs, ret, p, se_flags);
+	report(regs, ret, p, se_flags, ls);
+out:
+	lsm_disarm(ls);
+	return 0;
 }

@@ -34,6 +34,7 @@ struct gt_finding {
 	long open_flags;		/* open/openat/creat flags, -1 when unknown */
 	int signal;			/* terminating signal for a kill */
 	char *path;
+	bool path_truncated;		/* path lost its head: the kernel's walk is bounded */
 	enum gt_go_dir go_dir;
 	char *go_dir_path;		/* the directory go_dir stands for here */
 	bool go_dir_default;		/* go_dir_path is Go's default, not the variable's value */

@@ -199,12 +199,12 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	const char *d = e->data;
 	size_t need = sizeof(*e) + e->path_len + e->dir_len + e->path2_len + e->dir2_len +
 		      e->cg_len;
-	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
 	struct gt_finding *f;
 	char *path = NULL, *dir = NULL;
 
-	/* the kernel side sends only -4095..-1: anything else is a corrupt record */
-	if (need > size || e->ret >= 0 || e->ret < -4095)
+	/* the kernel side sends only errnos (-1..-GT_ERRNO_MAX): anything else is corrupt */
+	if (need > size || e->ret >= 0 || e->ret < -GT_ERRNO_MAX)
 		return;
 	f = finding_for(&e->hdr, e->go_pid, p);
 	if (!f)
@@ -226,9 +226,11 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	if (e->path2_len) {
 		path = take(d + e->path_len + e->dir_len, e->path2_len);
 		dir = take(d + e->path_len + e->dir_len + e->path2_len, e->dir2_len);
+		f->path_truncated = e->trunc & GT_TRUNC_DIR2;
 	} else {
 		path = take(d, e->path_len);
 		dir = take(d + e->path_len, e->dir_len);
+		f->path_truncated = e->trunc & GT_TRUNC_DIR;
 	}
 	if (path)
 		f->path = gt_path_join(dir, path);
@@ -251,30 +253,55 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	gt_findings_add(f);
 }
 
+static void sigsent_set(struct gt_sigsent *s, const struct gt_signal_event *e)
+{
+	s->sig = e->sig;
+	s->code = e->code;
+	s->syscall = e->syscall;
+	s->sender = e->sender_pid;
+	memcpy(s->sender_comm, e->sender_comm, GT_COMM_LEN);
+	s->sender_comm[GT_COMM_LEN - 1] = '\0';
+}
+
+/*
+ * Who sent the signal sig that p died of: the one sent while the default
+ * action was in place, unless p raised it itself after catching it from
+ * another process (then that sender); NULL if unknown.
+ */
+static const struct gt_sigsent *killer(const struct gt_procinfo *p, int sig)
+{
+	if (p->sig.sig == sig && p->sig.sender != p->pid)
+		return &p->sig;
+	if (p->caught.sig == sig)
+		return &p->caught;
+	return p->sig.sig == sig ? &p->sig : NULL;
+}
+
 static void on_signal(const struct gt_signal_event *e)
 {
-	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
 
 	if (!p)
 		return;
+	/* a seccomp trap's SIGSYS is caught (Go's runtime catches it) and still ends it */
+	if (e->sig == SIGSYS && e->code == 1 /* SYS_SECCOMP */)
+		p->seccomp_syscall = e->syscall;
+	if (e->flags & GT_SIG_HANDLED) {
+		/* caught: it kills nothing by itself; the exit says whether it mattered */
+		if (e->sender_pid != e->hdr.pid)
+			sigsent_set(&p->caught, e);
+		return;
+	}
 	/* a second signal to a dying process (the OOM reaper's, go's SIGKILL after SIGQUIT)
 	 * says less than the first: keep the first unless it was only a warning */
 	if (!p->sig.sig || p->sig.sig == SIGQUIT || p->sig.sig == SIGINT ||
-	    p->sig.sig == SIGTERM) {
-		p->sig.sig = e->sig;
-		p->sig.code = e->code;
-		p->sig.syscall = e->syscall;
-		p->sig.sender = e->sender_pid;
-		memcpy(p->sig.sender_comm, e->sender_comm, GT_COMM_LEN);
-		p->sig.sender_comm[GT_COMM_LEN - 1] = '\0';
-	}
-	if (e->sig == SIGSYS && e->code == 1 /* SYS_SECCOMP */)
-		p->seccomp_syscall = e->syscall;
+	    p->sig.sig == SIGTERM)
+		sigsent_set(&p->sig, e);
 }
 
 static void on_oom(const struct gt_oom_event *e, size_t size)
 {
-	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
 
 	if (!p || sizeof(*e) + e->cg_len > size)
 		return;
@@ -288,6 +315,7 @@ static void on_oom(const struct gt_oom_event *e, size_t size)
 /* A process of the tree ended by a signal, or after a seccomp trap: say who did it. */
 static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p, int sig)
 {
+	const struct gt_sigsent *k = p ? killer(p, sig) : NULL;
 	struct gt_finding *f;
 
 	if (!sig && (!p || p->seccomp_syscall < 0))
@@ -309,11 +337,11 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 		f->sig_syscall = p->seccomp_syscall;
 		gt_syscall_name(p->seccomp_syscall, f->syscall, sizeof(f->syscall));
 		f->signal = SIGSYS;
-	} else if (p && p->sig.sig == sig) {
-		f->sender_pid = p->sig.sender;
-		memcpy(f->sender_comm, p->sig.sender_comm, GT_COMM_LEN);
-		f->sender_is_go = e->go_pid && p->sig.sender == (pid_t)e->go_pid;
-		if (p->sig.code == 0x80)
+	} else if (k) {
+		f->sender_pid = k->sender;
+		memcpy(f->sender_comm, k->sender_comm, GT_COMM_LEN);
+		f->sender_is_go = e->go_pid && k->sender == (pid_t)e->go_pid;
+		if (k->code == 0x80)
 			f->sender_pid = 0;	/* SI_KERNEL: sent by the kernel itself */
 	} else {
 		f->sender_pid = -1;	/* unknown */
@@ -325,7 +353,7 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 
 static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 {
-	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
 	int sig = e->exit_code & 0x7f;
 
 	killed_finding(e, p, sig);

@@ -32,7 +32,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 /* One process table, ring buffer, counter set and per-task state for all objects. */
 static int share_maps(struct gt_bpf *b, struct bpf_object *obj)
 {
-	static const char *const shared[] = { "procs", "events", "stats", "sc_states", "lsm_states" };
+	static const char *const shared[] = { "procs", "events", "stats", "sc_states", "lsm_states",
+					       "lsm_armed" };
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
 		struct bpf_map *m = bpf_object__find_map_by_name(obj, shared[i]);
@@ -304,15 +305,26 @@ void gt_bpf_stop(struct gt_bpf *b)
 	b->proc = NULL;
 }
 
-int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags)
+int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 start_ns)
 {
-	struct gt_proc p = { .go_pid = go_pid, .flags = flags };
+	struct gt_proc p = { .go_pid = go_pid, .flags = flags, .start_ns = start_ns };
 	__u32 key = pid;
 
-	if (bpf_map_update_elem(bpf_map__fd(b->proc->maps.procs), &key, &p, BPF_ANY))
+	/* never over an entry the kernel made: it is newer than anything read here */
+	if (bpf_map_update_elem(bpf_map__fd(b->proc->maps.procs), &key, &p, BPF_NOEXIST))
 		return -errno;
 	return 0;
 }
+
+const struct gt_loss gt_losses[] = {
+	{ GT_STAT_LOST_SYSERR, "syserr", "failed-call records (ring buffer full)" },
+	{ GT_STAT_LOST_EXEC, "exec", "exec and fork records (ring buffer full)" },
+	{ GT_STAT_LOST_EXIT, "exit", "exit records (ring buffer full)" },
+	{ GT_STAT_LOST_SIGNAL, "signal", "signal and OOM records (ring buffer full)" },
+	{ GT_STAT_PROCS_FULL, "process_table_full",
+	  "processes not tracked (process table full)" },
+};
+const int gt_nlosses = sizeof(gt_losses) / sizeof(gt_losses[0]);
 
 int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX])
 {

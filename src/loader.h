@@ -44,7 +44,17 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o);
 void gt_bpf_stop(struct gt_bpf *b);
 
 /* Follow process pid from now on (and, through fork, its future children). */
-int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags);
+/* The kernel side's loss counters, each named as `lost` events and status name it. */
+struct gt_loss {
+	enum gt_stat stat;
+	const char *kind;	/* status "kernel_losses" key */
+	const char *what;	/* `lost` event "what" */
+};
+extern const struct gt_loss gt_losses[];
+extern const int gt_nlosses;
+
+/* Track pid (started at start_ns); -EEXIST when the kernel side has it already. */
+int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 start_ns);
 
 /* Print the mechanism table (gotraced --probe). */
 void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f);

@@ -13,4 +13,7 @@
  */
 int gt_procscan(struct gt_bpf *b, const pid_t *roots, int nroots);
 
+/* pid's start (boot ns, at /proc's clock tick resolution), 0 if it is gone. */
+__u64 gt_proc_start_ns(pid_t pid);
+
 #endif

@@ -15,6 +15,18 @@ struct gt_procinfo *gt_proc_get(pid_t pid)
 	return p;
 }
 
+struct gt_procinfo *gt_proc_of(pid_t pid, __u64 start_ns)
+{
+	struct gt_procinfo *p = gt_proc_get(pid);
+
+	/* an earlier owner of the pid (its exit was lost): forget it */
+	if (p && p->start_ns && start_ns && start_ns - p->start_ns >= GT_TICK_NS) {
+		gt_proc_del(p);
+		p = NULL;
+	}
+	return p;
+}
+
 struct gt_procinfo *gt_proc_new(pid_t pid)
 {
 	struct gt_procinfo *p = gt_proc_get(pid);

@@ -20,12 +20,16 @@ struct gt_procinfo {
 	struct gt_argv argv;
 	struct gt_goenv env;
 	enum gt_role role;
-	/* the last fatal signal sent to it, and whether the OOM killer chose it */
-	struct {
+	/*
+	 * The fatal signal sent to it while it had the default action, and the
+	 * last one it caught from another process (Go's runtime catches SIGTERM,
+	 * SIGPROF, SIGPIPE... and, to die of one, raises it again itself).
+	 */
+	struct gt_sigsent {
 		int sig, code, syscall;
 		pid_t sender;
 		char sender_comm[GT_COMM_LEN];
-	} sig;
+	} sig, caught;
 	int seccomp_syscall;	/* a seccomp SIGSYS arrived for this syscall, else -1 */
 	struct {
 		bool seen;
@@ -47,6 +51,11 @@ struct gt_procinfo {
 };
 
 struct gt_procinfo *gt_proc_get(pid_t pid);
+/*
+ * The entry of the process pid that started at start_ns (0: unknown), or
+ * NULL; an entry of an earlier process with that pid is dropped.
+ */
+struct gt_procinfo *gt_proc_of(pid_t pid, __u64 start_ns);
 /* A fresh entry for pid, replacing any older one. */
 struct gt_procinfo *gt_proc_new(pid_t pid);
 /* Give child what its parent had (fork without exec keeps image and environment). */

@@ -183,6 +183,8 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	gt_json_str(&j, "errno", f->err ? gt_errno_name(f->err) : NULL);
 	gt_json_str(&j, "signal", f->signal ? gt_signal_name(f->signal) : NULL);
 	gt_json_str(&j, "path", f->path);
+	if (f->path_truncated)
+		gt_json_bool(&j, "path_truncated", true);
 	gt_json_str(&j, "cause", gt_cause_name(f->cause));
 	gt_json_str(&j, "go_dir", gt_go_dir_name(f->go_dir));
 	gt_json_str(&j, "go_dir_path", f->go_dir_path);

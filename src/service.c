@@ -53,13 +53,18 @@ static void journal_tap(const struct gt_event_view *ev, void *ctx)
 		gt_journal_tap(ev, ctx);
 }
 
-static __u64 kernel_lost(void)
+static __u64 kernel_stat(enum gt_stat k)
 {
 	__u64 s[GT_STAT_MAX] = {};
 
 	if (!V.b || gt_bpf_stats(V.b, s))
 		return 0;
-	return s[GT_STAT_LOST];
+	return s[k];
+}
+
+static __u64 kernel_lost(void)
+{
+	return kernel_stat(GT_STAT_LOST);
 }
 
 static const char *mode(void)
@@ -136,6 +141,10 @@ static char *status_json(void *ctx, size_t *len)
 	gt_json_int(&j, "failed_calls", V.st->errors);
 	gt_json_int(&j, "pending_findings", gt_findings_pending());
 	gt_json_int(&j, "kernel_lost", kernel_lost());
+	gt_json_obj(&j, "kernel_losses");
+	for (int i = 0; i < gt_nlosses; i++)
+		gt_json_int(&j, gt_losses[i].kind, kernel_stat(gt_losses[i].stat));
+	gt_json_obj_end(&j);
 	gt_json_int(&j, "client_lost", ss.client_lost);
 	gt_json_int(&j, "clients", ss.clients ? ss.clients - 1 : 0);	/* not the asker */
 	gt_json_int(&j, "replay", V.cfg->replay);
@@ -301,8 +310,9 @@ static void make_status(char *buf, size_t size)
 
 	gt_sock_stats(&ss);
 	snprintf(buf, size, "tracing %s with %d programs; %lu findings (%lu failed calls), "
-		 "%llu lost, %u clients", mode(), V.nmech, V.st->findings, V.st->errors,
-		 (unsigned long long)kernel_lost() + ss.client_lost, ss.clients);
+		 "%llu lost, %llu processes untracked, %u clients", mode(), V.nmech,
+		 V.st->findings, V.st->errors, (unsigned long long)kernel_lost() + ss.client_lost,
+		 (unsigned long long)kernel_stat(GT_STAT_PROCS_FULL), ss.clients);
 }
 
 void gt_service_ready(struct gt_bpf *b)

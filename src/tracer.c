@@ -78,17 +78,32 @@ static pid_t spawn_held(char **cmd, int *release_fd)
 	return pid;
 }
 
-/* Report newly lost records; returns the running total. */
-static __u64 check_lost(struct gt_bpf *b, struct gt_state *st, __u64 seen)
+static void lost(struct gt_state *st, __u64 n, const char *what)
 {
-	__u64 s[GT_STAT_MAX];
+	gt_render_lost(&st->sink, boot_ns(), n, what);
+	gt_warn("%llu events lost: %s", (unsigned long long)n, what);
+}
 
-	if (gt_bpf_stats(b, s) || s[GT_STAT_LOST] == seen)
-		return seen;
-	gt_render_lost(&st->sink, boot_ns(), s[GT_STAT_LOST] - seen,
-		       "events (ring buffer full)");
-	gt_warn("%llu events lost: the ring buffer was full", s[GT_STAT_LOST] - seen);
-	return s[GT_STAT_LOST];
+/* Report what the kernel side lost since the last look, one `lost` event per kind. */
+static void check_lost(struct gt_bpf *b, struct gt_state *st, __u64 seen[GT_STAT_MAX])
+{
+	__u64 s[GT_STAT_MAX], typed = 0;
+
+	if (gt_bpf_stats(b, s))
+		return;
+	for (int i = 0; i < gt_nlosses; i++) {
+		enum gt_stat k = gt_losses[i].stat;
+
+		if (k != GT_STAT_PROCS_FULL)
+			typed += s[k] - seen[k];
+		if (s[k] != seen[k])
+			lost(st, s[k] - seen[k], gt_losses[i].what);
+		seen[k] = s[k];
+	}
+	/* every ring buffer loss has its kind; this is only in case one had none */
+	if (s[GT_STAT_LOST] - seen[GT_STAT_LOST] > typed)
+		lost(st, s[GT_STAT_LOST] - seen[GT_STAT_LOST] - typed, "events (ring buffer full)");
+	seen[GT_STAT_LOST] = s[GT_STAT_LOST];
 }
 
 static void summary(const struct gt_config *cfg, const struct gt_state *st, int status)
@@ -136,7 +151,7 @@ int gt_trace(const struct gt_config *cfg)
 	struct ring_buffer *rb = NULL;
 	int ret = 2, release = -1, status = 0, err;
 	pid_t child = 0;
-	__u64 lost = 0, last_sweep = boot_ns();
+	__u64 seen[GT_STAT_MAX] = {}, last_sweep = boot_ns();
 
 	if (check_pids(cfg))
 		return 2;
@@ -164,14 +179,11 @@ int gt_trace(const struct gt_config *cfg)
 	}
 	if (cfg->cmd) {
 		child = spawn_held(cfg->cmd, &release);
-		if (child < 0 || gt_bpf_track(&b, child, 0, GT_PF_SCOPE)) {
+		if (child < 0 || gt_bpf_track(&b, child, 0, GT_PF_SCOPE, gt_proc_start_ns(child))) {
 			gt_err("cannot start %s: %s", cfg->cmd[0], strerror(errno));
 			goto cleanup;
 		}
 	} else {
-		/* roots first, so a fork during the scan is caught by the kernel side */
-		for (int i = 0; i < cfg->npids; i++)
-			gt_bpf_track(&b, cfg->pids[i], 0, GT_PF_SCOPE);
 		gt_procscan(&b, cfg->pids, cfg->npids);
 	}
 	gt_info("ready: tracing %s",
@@ -197,7 +209,7 @@ int gt_trace(const struct gt_config *cfg)
 			if (gt_proc_sweep())
 				gt_debug("dropped processes whose exit was not seen");
 		}
-		lost = check_lost(&b, &st, lost);
+		check_lost(&b, &st, seen);
 		if (reload_sig) {
 			reload_sig = 0;
 			gt_service_reload();
@@ -214,7 +226,7 @@ int gt_trace(const struct gt_config *cfg)
 		kill(child, stop_sig);
 	ring_buffer__consume(rb);
 	gt_findings_flush(-1, 0, true);
-	check_lost(&b, &st, lost);
+	check_lost(&b, &st, seen);
 	ret = 0;
 	if (child) {
 		if (stop_sig && waitpid(child, &status, 0) != child)

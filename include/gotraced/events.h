@@ -17,6 +17,10 @@
 #define GT_ENV_VAR_MAX	1024	/* one NAME=value considered */
 #define GT_COMM_LEN	16
 #define GT_NGROUPS	16	/* supplementary groups copied with the creds */
+/* The highest errno (EHWPOISON). A syscall returning below -GT_ERRNO_MAX left
+ * with one of the kernel's internal codes (ERESTARTSYS 512...): not a failure. */
+#define GT_ERRNO_MAX	133
+#define GT_TICK_NS	10000000ULL	/* USER_HZ 100: /proc/PID/stat's start time unit */
 
 enum gt_event_type {
 	GT_EV_EXEC	= 1,	/* a tracked task ran execve */
@@ -31,10 +35,15 @@ enum gt_event_type {
 #define GT_PF_SCOPE	(1u << 0)	/* descendant of a --pid / run-mode root */
 #define GT_PF_GO	(1u << 1)	/* inside a Go toolchain tree: its errors count */
 
-/* Per-process state in the kernel, keyed by tgid. */
+/*
+ * Per-process state in the kernel, keyed by tgid. With start_ns the entry
+ * names one process, not a pid: an entry whose process is gone (the start-up
+ * /proc scan can race with an exit) is never taken for the pid's next owner.
+ */
 struct gt_proc {
 	__u32 go_pid;		/* tgid of the `go` command this belongs to, 0 if none */
 	__u32 flags;		/* GT_PF_* */
+	__u64 start_ns;		/* group leader's start_boottime; from /proc, the start of its tick */
 };
 
 /* How the arguments of a syscall are read; one per syscall number. */
@@ -180,11 +189,19 @@ struct gt_syserr_event {
 	__u16 dir2_len;
 	__u16 fd_path;		/* 1 when path was resolved from an fd */
 	__u16 cg_len;		/* pids cgroup path (after dir2), for EAGAIN on clone */
-	__u16 pad[4];
+	__u16 trunc;		/* GT_TRUNC_*: which walked paths lost their head */
+	__u16 pad[3];
 	struct gt_limits limits;
 	struct gt_lsm_info lsm;
 	char data[];
 };
+
+/* gt_walk results: a path deeper than GT_PATH_MAX keeps its tail */
+#define GT_TRUNC_DIR	(1u << 0)	/* dir (or the fd's path) */
+#define GT_TRUNC_DIR2	(1u << 1)
+
+/* gt_signal_event.flags */
+#define GT_SIG_HANDLED	(1u << 0)	/* the target had a handler (or SIG_IGN) when it was sent */
 
 /* A fatal-by-default signal sent to a tracked process: who sent it and why. */
 struct gt_signal_event {
@@ -198,6 +215,8 @@ struct gt_signal_event {
 	__u32 sender_pid;	/* tgid of current when sent (0 for the kernel itself) */
 	__u32 sender_tid;
 	char sender_comm[GT_COMM_LEN];
+	__u32 flags;		/* GT_SIG_* */
+	__u32 pad;
 };
 
 /* The OOM killer's victim, with its memory cgroup. data: the cgroup path (cg_len). */

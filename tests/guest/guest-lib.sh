@@ -3,6 +3,7 @@
 
 GT_DENIED_CONTEXT=system_u:object_r:gt_denied_t
 GT_TEST_DOMAIN=system_u:system_r:gt_test_t
+GT_PERMISSIVE_DOMAIN=system_u:system_r:gt_perm_t
 
 # gt_result NAME pass|fail|skip DETAIL...: one line boot.sh counts
 gt_result() { echo "GT-RESULT $*"; }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"syscall"
 	"testing"
 )
 
@@ -29,4 +30,25 @@ func TestOpenDenied(t *testing.T) {
 		t.Fatalf("open %s: %v, want permission denied", path, err)
 	}
 	t.Logf("refused as expected: %v", err)
+}
+
+// TestPermissiveThenDAC runs with SELinux permissive: it opens
+// $GT_DENIED_FILE (allowed, though audited as a denial), then, as nobody,
+// $GT_DAC_FILE (root's, mode 0600), which the file mode alone refuses.
+func TestPermissiveThenDAC(t *testing.T) {
+	denied, dac := os.Getenv("GT_DENIED_FILE"), os.Getenv("GT_DAC_FILE")
+	if denied == "" || dac == "" {
+		t.Skip("GT_DENIED_FILE or GT_DAC_FILE not set (run inside the guest)")
+	}
+	f, err := os.Open(denied)
+	if err != nil {
+		t.Fatalf("open %s in permissive mode: %v", denied, err)
+	}
+	f.Close()
+	if err := syscall.Setuid(65534); err != nil {
+		t.Fatalf("setuid 65534: %v", err)
+	}
+	if _, err := os.Open(dac); !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("open %s as nobody: %v, want permission denied", dac, err)
+	}
 }
