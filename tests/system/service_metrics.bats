@@ -119,7 +119,8 @@ promql() {
 	cd "$MOD"
 	mkdir -m 0755 "$T/rootcache"
 	start_daemon -o "$OUT" -f json --metrics-file "$PROM" --flush-ms 100 --socket "$T/sock"
-	# written at start, before any event
+	# written at start (just after the ready line), before any event
+	for ((i = 0; i < 50; i++)); do [ -s "$PROM" ] && break; sleep 0.1; done
 	[ -s "$PROM" ]
 	grep -qE '^gotraced_build_info\{version="[^"]+",mode="machine-wide"\} 1$' "$PROM"
 	progs=$(sed -n 's/^gotraced_programs_attached //p' "$PROM")
