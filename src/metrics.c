@@ -191,15 +191,6 @@ static void one(FILE *f, const char *name, const char *type, const char *help,
 
 void gt_metrics_render(FILE *f, const struct gt_metrics_gauges *g)
 {
-	unsigned long long kinds = g->lost_syserr + g->lost_exec + g->lost_exit + g->lost_signal;
-	const struct { const char *kind; unsigned long long n; } lost[] = {
-		{ "failed_call", g->lost_syserr }, { "exec", g->lost_exec },
-		{ "exit", g->lost_exit }, { "signal", g->lost_signal },
-		/* the ring buffer's total less the kinds above */
-		{ "other", g->lost_kernel > kinds ? g->lost_kernel - kinds : 0 },
-		{ "process_untracked", g->procs_untracked },
-		{ "client", g->lost_client }, { "output", g->lost_output },
-	};
 	int i;
 
 	head(f, "gotraced_build_info", "gauge", "The running gotraced: version and mode.");
@@ -239,12 +230,12 @@ void gt_metrics_render(FILE *f, const struct gt_metrics_gauges *g)
 		fprintf(f, "} %llu\n", M.g[i].failed);
 	}
 	head(f, "gotraced_lost_total", "counter",
-	     "What was lost, by kind: ring buffer records (failed_call, exec, exit, signal, "
-	     "other), processes not tracked, lines a client or the output did not take.");
-	for (i = 0; i < (int)(sizeof(lost) / sizeof(lost[0])); i++) {
+	     "What was lost, by kind: the kernel side's (as gotraced status' kernel_losses), "
+	     "lines a client (client) or the events file (output) did not take.");
+	for (i = 0; i < g->nlost; i++) {
 		fputs("gotraced_lost_total{", f);
-		label(f, "kind", lost[i].kind, true);
-		fprintf(f, "} %llu\n", lost[i].n);
+		label(f, "kind", g->lost[i].kind, true);
+		fprintf(f, "} %llu\n", g->lost[i].n);
 	}
 	one(f, "gotraced_series_dropped_total", "counter",
 	    "Events not counted because their label set did not fit.", M.overflow);

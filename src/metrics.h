@@ -21,9 +21,9 @@ struct gt_metrics_gauges {
 	unsigned long long events, failed_calls;
 	unsigned long long pending_findings;
 	unsigned clients, programs;
-	/* losses: ring buffer records by kind, then the others */
-	unsigned long long lost_kernel, lost_syserr, lost_exec, lost_exit, lost_signal;
-	unsigned long long procs_untracked, lost_client, lost_output;
+	/* losses by kind: the kernel side's (status' kernel_losses words), client, output */
+	struct { const char *kind; unsigned long long n; } lost[16];
+	int nlost;
 };
 
 /* The gt_sink tap: count findings and go commands by their labels. */

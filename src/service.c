@@ -78,7 +78,6 @@ static void write_metrics(void)
 		.version = GT_VERSION, .mode = mode(), .start_time = V.start,
 		.events = V.events, .failed_calls = V.st->errors,
 		.pending_findings = gt_findings_pending(), .programs = V.nmech,
-		.lost_output = V.st->sink.dropped,
 	};
 	struct gt_sock_stats ss = {};
 	static __u64 s[GT_STAT_MAX];	/* the last read: the maps are gone at the final write */
@@ -87,19 +86,22 @@ static void write_metrics(void)
 		return;
 	gt_sock_stats(&ss);
 	g.clients = ss.clients;
-	g.lost_client = ss.client_lost;
+
 	if (V.b && V.b->proc) {
 		__u64 now[GT_STAT_MAX];
 
 		if (!gt_bpf_stats(V.b, now))
 			memcpy(s, now, sizeof(s));
 	}
-	g.lost_kernel = s[GT_STAT_LOST];
-	g.lost_syserr = s[GT_STAT_LOST_SYSERR];
-	g.lost_exec = s[GT_STAT_LOST_EXEC];
-	g.lost_exit = s[GT_STAT_LOST_EXIT];
-	g.lost_signal = s[GT_STAT_LOST_SIGNAL];
-	g.procs_untracked = s[GT_STAT_PROCS_FULL];
+	/* the kinds from the loader's table, so a new kind shows without a change here */
+	for (int i = 0; i < gt_nlosses && g.nlost < 14; i++) {
+		g.lost[g.nlost].kind = gt_losses[i].kind;
+		g.lost[g.nlost++].n = s[gt_losses[i].stat];
+	}
+	g.lost[g.nlost].kind = "client";
+	g.lost[g.nlost++].n = ss.client_lost;
+	g.lost[g.nlost].kind = "output";
+	g.lost[g.nlost++].n = V.st->sink.dropped;
 	clock_gettime(CLOCK_MONOTONIC, &V.metrics_last);
 	if (gt_metrics_write(V.metrics, &g)) {
 		if (!V.metrics_failed)
