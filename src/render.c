@@ -266,6 +266,8 @@ static char *text_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 		return NULL;
 	fmt_time(s, f->ts_ns, t, sizeof(t), false);
 	fprintf(m, "%s %s ", t, gt_cause_name(f->cause));
+	if (f->path && f->path_truncated)
+		fputs("...", m);	/* only the tail of a longer path */
 	gt_text_escape(m, f->path ? f->path : f->signal ? gt_signal_name(f->signal) ?: "-" : "-");
 	if (f->go_dir != GD_NONE)
 		fprintf(m, " [%s]", gt_go_dir_name(f->go_dir));
