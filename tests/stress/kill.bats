@@ -81,7 +81,8 @@ GO
 	ps -o comm= --ppid "$g" | grep -qx compile
 	kill -0 "$g" || { cat "$T/gotest.log"; false; }
 	kill -KILL "$d1"
-	wait "$d1" || true
+	run wait "$d1"
+	[ "$status" -eq 137 ]
 	DAEMON_PID=
 	POLL_S=20 poll gone prog $progs
 	POLL_S=20 poll gone link $links

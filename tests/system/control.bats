@@ -31,7 +31,7 @@ teardown() { gt_teardown; }
 	GOCACHE=$G run go_cmd "${AS_GT[@]}" go build .
 	[ "$status" -ne 0 ]
 	# no exit event to poll in text form: wait for the path to show up
-	wait_for_line "$OUT" 'gt-x' 10 || true
+	wait_for_line "$OUT" 'gt-x' 10
 	stop_daemon
 	dump_out | cat -v
 	run ! grep -q $'\e' "$OUT"

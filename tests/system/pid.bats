@@ -33,8 +33,11 @@ gated() {
 	wait_for_line "$T/B.pid" . 10
 	start_daemon --pid "$a"
 	touch "$T/go"
-	wait "$a" || true
-	wait "$b" || true
+	# both builds fail (their GOCACHE is root's)
+	run wait "$a"
+	[ "$status" -ne 0 ]
+	run wait "$b"
+	[ "$status" -ne 0 ]
 	cat "$T/A.log" "$T/B.log"
 	grep -q "cache-A" "$T/A.log"
 	grep -q "cache-B" "$T/B.log"

@@ -55,8 +55,8 @@ exits_seen() {
 	stop_daemon
 	dump_out
 	assert_json_lines
-	# no raw control byte inside a JSON line (jq would accept none anyway)
-	! LC_ALL=C grep -qaP '[\x00-\x09\x0b-\x1f\x7f]' "$OUT"
+	# no raw control byte inside a JSON line (jq would accept none anyway): grep finds none
+	run -1 env LC_ALL=C grep -naP '[\x00-\x09\x0b-\x1f\x7f]' "$OUT"
 	# the path as the kernel saw it, escaped as the argument that named it
 	[ "$(ours '.type == "finding" and .go_argv[3] == .path' | count)" -eq "${#NAMES[@]}" ]
 	for n in "${NAMES[@]}"; do
@@ -81,8 +81,8 @@ exits_seen() {
 	stop_daemon
 	cat -v "$OUT"
 	[ "$(grep -c . "$OUT")" -ge $((2 * ${#NAMES[@]} + 2)) ]
-	# C0 (but the final newline), DEL, and C1 as UTF-8 (c2 80..c2 9f)
-	! LC_ALL=C grep -naP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$OUT"
+	# C0 (but the final newline), DEL, and C1 as UTF-8 (c2 80..c2 9f): grep finds none
+	run -1 env LC_ALL=C grep -naP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$OUT"
 	# every line ends with a newline
 	[ "$(tail -c1 "$OUT" | od -An -c | tr -d ' ')" = '\n' ]
 	# the escapes are there, readable

@@ -13,6 +13,9 @@ setup() {
 
 teardown() { gt_teardown; }
 
+# exits_of PID N: N exit events of go command PID so far (for poll: evaluated each time)
+exits_of() { [ "$(jsel ".type == \"exit\" and .go_pid == $1" | count)" -eq "$2" ]; }
+
 # argv_json ARG...: the JSON go_argv of the fake go run with ARG...
 argv_json() { jq -cn --args '$ARGS.positional' "$FAKEGO" "$@"; }
 
@@ -32,7 +35,7 @@ argv_json() { jq -cn --args '$ARGS.positional' "$FAKEGO" "$@"; }
 		--clear-groups -- "$FAKEGO" deny 2 "$LOCK/c"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	POLL_S=20 poll test "$(jsel ".type == \"exit\" and .go_pid == $p" | count)" -eq 2
+	POLL_S=20 poll exits_of "$p" 2
 	stop_daemon
 	dump_out
 	assert_json_lines

@@ -90,7 +90,7 @@ landlock_or_skip() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.go_dir == "GOCACHE"' | head -n1)
-	jq -e '.cause == "landlock" or .cause == "lsm"' <<<"$f"
+	jq -e '.cause == "landlock"' <<<"$f"
 	jq -e '(.explanation | contains("although owner, mode and mount allow it"))
 		and (.fix | contains("GOCACHE"))' <<<"$f"
 	[ -z "$(ours '.type == "finding" and .cause == "permission"')" ]
@@ -108,7 +108,7 @@ landlock_or_skip() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.syscall == "execve" and (.path | endswith(".test"))')
-	jq -e '(.cause == "landlock" or .cause == "lsm") and .go_dir == "TMPDIR"' <<<"$f"
+	jq -e '.cause == "landlock" and .go_dir == "TMPDIR"' <<<"$f"
 }
 
 @test "a thread blocked in a syscall when gotraced started gives no false seccomp finding" {
