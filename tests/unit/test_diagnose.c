@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * gt_diagnose(): the cause it settles on, the explanation and the fix, for
- * facts that need no look at the file system (limits, signals, filters,
- * mounts already described). Each case: the facts, then the exact words.
+ * facts that need no look at the file system (limits, signals, filters);
+ * causes whose fix is checked against the machine (noexec, read-only...) are
+ * not here. Each case: the facts, then the exact words.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,15 +163,6 @@ static const struct dcase cases[] = {
 	  "a race rather than a setting",
 	  "run the command again; if it recurs, look for a process that keeps "
 	  "/tmp/w/b001/m.test open" },
-	{ "the test binary on a noexec TMPDIR",
-	  { .comm = "go", .pid = 20, .syscall = "execve", .err = EACCES, .cause = GC_NOEXEC,
-	    .path = "/tmp/nx/go-build1/b001/m.test", .go_dir = GD_TMPDIR,
-	    .mount = { .known = true, .target = "/tmp/nx", .fstype = "tmpfs" } },
-	  GC_NOEXEC,
-	  "/tmp/nx/go-build1/b001/m.test is on a noexec mount (tmpfs at /tmp/nx), so go cannot "
-	  "run the binary it built in $WORK",
-	  "set GOTMPDIR to a directory on a mount without noexec: mkdir -p $HOME/.cache/gotmp "
-	  "&& export GOTMPDIR=$HOME/.cache/gotmp (or remount /tmp/nx with exec)" },
 	{ "any other error: the syscall and its man page",
 	  { .comm = "go", .pid = 21, .syscall = "prctl", .err = EINVAL, .cause = GC_OTHER_ERROR },
 	  GC_OTHER_ERROR,

@@ -61,9 +61,9 @@ static void findings(void **state)
 		  "le\":\"go\",\"go_pid\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"syscall\""
 		  ":\"execve\",\"errno\":\"EACCES\",\"signal\":null,\"path\":\"/tmp/nx/go-build1/"
 		  "b001/m.test\",\"cause\":\"noexec\",\"go_dir\":\"TMPDIR\",\"go_dir_path\":\"/tm"
-		  "p/nx\",\"explanation\":\"on a noexec mount\",\"fix\":\"set GOTMPDIR\",\"count\""
-		  ":1,\"uid\":1000,\"fsuid\":1000,\"fsgid\":1000,\"mount_point\":\"/tmp/nx\",\"fs"
-		  "_type\":\"tmpfs\"}" "\n",
+		  "p/nx\",\"explanation\":\"on a noexec mount\",\"fix\":\"set GOTMPDIR\",\"fix_ch"
+		  "ecked\":false,\"count\":1,\"uid\":1000,\"fsuid\":1000,\"fsgid\":1000,\"mount_p"
+		  "oint\":\"/tmp/nx\",\"fs_type\":\"tmpfs\"}" "\n",
 		  "11:32:40.988Z noexec /tmp/nx/go-build1/b001/m.test [TMPDIR] | go[6343] execve "
 		  "EACCES in `go test ./...` | on a noexec mount | fix: set GOTMPDIR" "\n" },
 		{ "a kill by another process, its sender named",
@@ -75,8 +75,9 @@ static void findings(void **state)
 		  "d\":7000,\"tid\":7001,\"comm\":\"m.test\",\"exe\":null,\"role\":\"test\",\"go_"
 		  "pid\":7000,\"go_argv\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGKI"
 		  "LL\",\"path\":null,\"cause\":\"killed\",\"go_dir\":null,\"go_dir_path\":null,\""
-		  "explanation\":\"killed by bash\",\"fix\":\"see who\",\"count\":1,\"uid\":0,\"f"
-		  "suid\":0,\"fsgid\":0,\"sender_pid\":4242,\"sender_comm\":\"bash\"}" "\n",
+		  "explanation\":\"killed by bash\",\"fix\":\"see who\",\"fix_checked\":false,\"c"
+		  "ount\":1,\"uid\":0,\"fsuid\":0,\"fsgid\":0,\"sender_pid\":4242,\"sender_comm\""
+		  ":\"bash\"}" "\n",
 		  "11:32:40.988Z killed SIGKILL | m.test[7001]  | killed by bash | fix: see who" "\n" },
 		{ "a kill whose sender is unknown: no sender fields",
 		  { .ts_ns = TS, .pid = 7001, .ppid = 7000, .tid = 7001, .go_pid = 0,
@@ -86,7 +87,8 @@ static void findings(void **state)
 		  "d\":7000,\"tid\":7001,\"comm\":\"m.test\",\"exe\":null,\"role\":\"test\",\"go_"
 		  "pid\":null,\"go_argv\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGTE"
 		  "RM\",\"path\":null,\"cause\":\"killed\",\"go_dir\":null,\"go_dir_path\":null,\""
-		  "explanation\":null,\"fix\":null,\"count\":2,\"uid\":0,\"fsuid\":0,\"fsgid\":0}" "\n",
+		  "explanation\":null,\"fix\":null,\"fix_checked\":false,\"count\":2,\"uid\":0,\""
+		  "fsuid\":0,\"fsgid\":0}" "\n",
 		  "11:32:40.988Z killed SIGTERM | m.test[7001]  x2 |  | fix: " "\n" },
 		{ "a path cut by the kernel's walk says so",
 		  { .ts_ns = TS, .pid = 9, .ppid = 1, .tid = 9, .go_pid = 9, .comm = "go",
@@ -97,8 +99,8 @@ static void findings(void **state)
 		  ":1,\"tid\":9,\"comm\":\"go\",\"exe\":null,\"role\":\"go\",\"go_pid\":9,\"go_ar"
 		  "gv\":null,\"syscall\":\"mkdir\",\"errno\":\"EACCES\",\"signal\":null,\"path\":"
 		  "\"/ddd/x\",\"path_truncated\":true,\"cause\":\"permission\",\"go_dir\":null,\""
-		  "go_dir_path\":null,\"explanation\":\"e\",\"fix\":\"f\",\"count\":1,\"uid\":0,\""
-		  "fsuid\":0,\"fsgid\":0}" "\n",
+		  "go_dir_path\":null,\"explanation\":\"e\",\"fix\":\"f\",\"fix_checked\":false,\""
+		  "count\":1,\"uid\":0,\"fsuid\":0,\"fsgid\":0}" "\n",
 		  "11:32:40.988Z permission .../ddd/x | go[9] mkdir EACCES | e | fix: f" "\n" },
 	};
 
