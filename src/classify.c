@@ -263,6 +263,42 @@ enum gt_go_dir gt_go_dir_of(const struct gt_godirs *g, const char *path)
 	return best;
 }
 
+enum gt_go_dir gt_go_dir_placed(const struct gt_godirs *g, const char *path, enum gt_role role,
+				const char *mount_target)
+{
+	enum gt_go_dir d = gt_go_dir_of(g, path);
+	const char *tmp = g->dir[GD_TMPDIR], *rest;
+	size_t n;
+
+	if (d != GD_TMPDIR || !tmp)
+		return d;
+	if (is_work_dir(path, tmp))
+		return d;
+	n = strlen(tmp);
+	while (n > 1 && tmp[n - 1] == '/')
+		n--;
+	rest = path + n;	/* "" or "/..." (gt_go_dir_of said path is under tmp) */
+	if (!strncmp(rest, "/go-link-", 9))
+		return d;
+	/* a mount below TMPDIR: pointing TMPDIR elsewhere moves nothing off it */
+	if (mount_target && strlen(mount_target) > n && gt_path_under(mount_target, tmp))
+		return GD_NONE;
+	switch (role) {
+	case GT_ROLE_GO: case GT_ROLE_COMPILE: case GT_ROLE_ASM: case GT_ROLE_LINK:
+	case GT_ROLE_CGO: case GT_ROLE_VET: case GT_ROLE_COVER: case GT_ROLE_GCC:
+		return d;
+	default:
+		break;
+	}
+	/* TMPDIR itself, or an entry made directly in it */
+	if (!rest[0] || !strchr(rest + 1, '/'))
+		return d;
+	/* t.TempDir(): TMPDIR/TestName123456/001/... */
+	if (!strncmp(rest, "/Test", 5))
+		return d;
+	return GD_NONE;
+}
+
 static const char *const cause_names[GC_MAX] = {
 	[GC_UNKNOWN] = "unknown", [GC_PERMISSION] = "permission",
 	[GC_READ_ONLY] = "read_only", [GC_NOEXEC] = "noexec", [GC_NO_SPACE] = "no_space",

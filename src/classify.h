@@ -38,6 +38,16 @@ void gt_godirs_free(struct gt_godirs *g);
 /* Which Go location path belongs to (the deepest that holds it, or the one it is creating). */
 enum gt_go_dir gt_go_dir_of(const struct gt_godirs *g, const char *path);
 
+/*
+ * gt_go_dir_of narrowed to what Go put there: TMPDIR only for $WORK, the
+ * linker's go-link-* dir, the toolchain's own temporaries (go, compile,
+ * link, cgo, gcc...) and what a program makes directly in TMPDIR
+ * (os.CreateTemp, os.MkdirTemp, t.TempDir); a file that merely lies deeper
+ * under it, or on a mount below it (mount_target, NULL when unknown), is not.
+ */
+enum gt_go_dir gt_go_dir_placed(const struct gt_godirs *g, const char *path, enum gt_role role,
+				const char *mount_target);
+
 /* The documented causes. */
 enum gt_cause {
 	GC_UNKNOWN, GC_PERMISSION, GC_READ_ONLY, GC_NOEXEC, GC_NO_SPACE, GC_QUOTA,

@@ -402,6 +402,173 @@ static bool home_unusable(const struct gt_finding *f)
 	       (!strcmp(f->home, "/") || gt_path_under(f->home, f->path));
 }
 
+/* A test (or a program go run started) writing into its own package directory. */
+static bool writes_own_tree(const struct gt_finding *f)
+{
+	return f->go_dir == GD_MODULE && (f->role == GT_ROLE_TEST || f->role == GT_ROLE_RUN) &&
+	       f->go_dir_path && f->path;
+}
+
+/*
+ * The directory holding the package's go.mod (the module to copy), or NULL:
+ * looked for from the package dir up, through the process's root.
+ */
+static char *module_root(const struct gt_finding *f, const char *pkg)
+{
+	char root[64], *d = strdup(pkg), *s;
+	struct stat st;
+
+	root_of(f->pid, root, sizeof(root));
+	while (d && d[1]) {
+		char mod[PATH_MAX + 8];
+
+		snprintf(mod, sizeof(mod), "%s/go.mod", d);
+		if (!stat_in(root, mod, &st))
+			return d;
+		s = strrchr(d, '/');
+		if (!s)
+			break;
+		*s = '\0';
+		if (s == d)
+			break;
+	}
+	free(d);
+	return NULL;
+}
+
+/*
+ * A test that creates files in its own source tree, which the user cannot
+ * write (Debian's root-owned /usr/share/gocode/src, a read-only checkout):
+ * no chown of a directory that does not exist yet; the tree must be one the
+ * user can write, so the fix is a writable copy (checked), module or GOPATH.
+ */
+static void explain_source_tree(struct gt_finding *f, const char *dac)
+{
+	const char *pkg = f->go_dir_path, *gopath = f->env.v[GE_GOPATH];
+	char *mod = module_root(f, pkg), *fix = NULL;
+	struct gt_fix_check r;
+	char gp0[PATH_MAX];
+
+	if (dac)
+		asprintf(&f->explanation, "%s (uid %u), the %s, was refused %s on %s: it creates "
+			 "files in its own source tree %s, and %s", f->comm, f->creds.fsuid,
+			 f->role == GT_ROLE_TEST ? "test binary" : "program go run built", f->syscall,
+			 f->path, pkg, dac);
+	else
+		asprintf(&f->explanation, "%s (uid %u), the %s, could not %s %s: it writes into "
+			 "its own source tree %s, which is on a read-only mount (%s at %s)", f->comm,
+			 f->creds.fsuid, f->role == GT_ROLE_TEST ? "test binary" : "program go run built",
+			 f->syscall, f->path, pkg, f->mount.fstype, f->mount.target);
+	gt_fix_pick_for(f, GT_FW_SRC_COPY, 0, &r);
+	gt_fix_record(f, &r);
+	gp0[0] = '\0';
+	if (gopath && gopath[0] == '/')
+		snprintf(gp0, sizeof(gp0), "%.*s", (int)strcspn(gopath, ":"), gopath);
+	if (!f->fix_dir) {
+		char *none = gt_fix_none(f, "a copy of the source tree", 0);
+
+		asprintf(&fix, "run the tests where the tree is writable; %s", none ? none : "");
+		free(none);
+	} else if (mod) {
+		const char *base = strrchr(mod, '/') + 1;
+
+		asprintf(&fix, "run the tests from a writable copy of the module: %scp -r %s %s/ && "
+			 "cd %s/%s%s && go test . (or run them where %s is writable by uid %u)",
+			 gt_fix_mkdir(f), mod, f->fix_dir, f->fix_dir, base, pkg + strlen(mod), mod,
+			 f->creds.fsuid);
+	} else if (gp0[0] && gt_path_under(pkg, gp0) && strlen(pkg) > strlen(gp0) + 5 &&
+		   !strncmp(pkg + strlen(gp0), "/src/", 5)) {
+		/* GOPATH mode: the package copied into a GOPATH of the user's own, first in the list */
+		const char *ip = pkg + strlen(gp0) + 5;
+		const char *slash = strrchr(ip, '/');
+
+		asprintf(&fix, "run the tests from a writable copy in a GOPATH of your own: mkdir -p "
+			 "%s/src/%.*s && cp -r %s %s/src/%.*s/ && cd %s/src/%s && GOPATH=%s:%s go test "
+			 ". (or run them where %s is writable by uid %u)", f->fix_dir,
+			 slash ? (int)(slash - ip) : 0, ip, pkg, f->fix_dir,
+			 slash ? (int)(slash - ip) : 0, ip, f->fix_dir, ip, f->fix_dir, gopath, pkg,
+			 f->creds.fsuid);
+	} else {
+		const char *base = strrchr(pkg, '/') + 1;
+
+		asprintf(&fix, "run the tests from a writable copy of the package: %scp -r %s %s/ && "
+			 "cd %s/%s && go test . (or run them where %s is writable by uid %u)",
+			 gt_fix_mkdir(f), pkg, f->fix_dir, f->fix_dir, base, pkg, f->creds.fsuid);
+	}
+	free(mod);
+	f->fix = fix;
+}
+
+/*
+ * noexec: go's own $WORK binary (GOTMPDIR fixes it), or something else the
+ * build maps or runs from there: a shared object or plugin (mmap PROT_EXEC,
+ * EPERM), a program a test runs. Those must move, or the mount lose noexec.
+ */
+static void explain_noexec(struct gt_finding *f)
+{
+	bool work = f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR;
+	bool map = !strcmp(f->syscall, "mmap") || !strcmp(f->syscall, "mprotect");
+	const char *mnt = f->mount.target, *what;
+	struct gt_fix_check r;
+
+	if (work) {
+		char *set;
+
+		asprintf(&f->explanation, "%s is on a noexec mount (%s at %s), so %s cannot %s "
+			 "the %s it built in $WORK", f->path, f->mount.fstype, mnt, f->comm,
+			 map ? "map" : "run", map ? "object" : "binary");
+		set = gt_fix_setting(f, GD_GOTMPDIR, GT_FIX_EXEC, "on a mount without noexec");
+		asprintf(&f->fix, "%s (or remount %s with exec)", set ? set : "", mnt);
+		free(set);
+		return;
+	}
+	if (map) {
+		asprintf(&f->explanation, "%s (%s) could not map %s executable (%s PROT_EXEC: %s): "
+			 "it is on a %s mounted noexec at %s, so a shared object or Go plugin there "
+			 "cannot be loaded (plugin.Open, dlopen)", f->comm, gt_role_name(f->role),
+			 f->path, f->syscall, gt_errno_name(f->err) ?: "?", f->mount.fstype, mnt);
+		what = "the shared object";
+		gt_fix_pick_for(f, GT_FW_SHLIB, GT_FIX_EXEC, &r);
+	} else {
+		asprintf(&f->explanation, "%s (%s) could not run %s: it is on a %s mounted noexec at "
+			 "%s%s", f->comm, gt_role_name(f->role), f->path, f->mount.fstype, mnt,
+			 f->go_dir == GD_GOROOT ? "; it is the Go installation (GOROOT)" : "");
+		what = "the program";
+		gt_fix_pick_for(f, GT_FW_PROGRAM, GT_FIX_EXEC, &r);
+	}
+	gt_fix_record(f, &r);
+	if (f->fix_dir) {
+		asprintf(&f->fix, "put %s on a mount without noexec and %s it from there: %scp %s "
+			 "%s/ (then use %s/%s), or remount %s with exec", what, map ? "load" : "run",
+			 gt_fix_mkdir(f), f->path, f->fix_dir, f->fix_dir, strrchr(f->path, '/') + 1,
+			 mnt);
+	} else {
+		char *none = gt_fix_none(f, what, GT_FIX_EXEC);
+
+		asprintf(&f->fix, "remount %s with exec, or %s", mnt, none ? none : "");
+		free(none);
+	}
+}
+
+/*
+ * Outside the Go directories: open up the component that refused (named at
+ * the start of the walk's reason), which exists, unlike a path being created.
+ */
+static char *fix_access(struct gt_finding *f, const char *dac)
+{
+	const char *end = dac ? strstr(dac, " is owned by uid ") : NULL;
+	char *out = NULL;
+
+	if (end && (size_t)(end - dac) != strlen(f->path))
+		asprintf(&out, "make %.*s %s for uid %u (chown or chmod), or run as its owner",
+			 (int)(end - dac), dac, strstr(end, "cannot search") ? "searchable" :
+			 "writable", f->creds.fsuid);
+	else
+		asprintf(&out, "make %s accessible to uid %u (chown or chmod), or run as its "
+			 "owner", f->path, f->creds.fsuid);
+	return out;
+}
+
 static void explain_permission(struct gt_finding *f)
 {
 	char *dac, *fix = NULL;
@@ -430,6 +597,11 @@ static void explain_permission(struct gt_finding *f)
 		explain_lsm(f);
 		return;
 	}
+	if (dac && writes_own_tree(f)) {
+		explain_source_tree(f, dac);
+		free(dac);
+		return;
+	}
 	if (dac) {
 		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s%s%s: %s", f->comm,
 			 f->creds.fsuid, f->syscall, f->path, holds ? ", in " : "",
@@ -440,8 +612,7 @@ static void explain_permission(struct gt_finding *f)
 		else if (f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE)
 			fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "writable");
 		else
-			asprintf(&fix, "make %s accessible to uid %u (chown or chmod), or run as "
-				 "its owner", f->path, f->creds.fsuid);
+			fix = fix_access(f, dac);
 		free(dac);
 	} else if (verdict == DAC_UNKNOWN) {
 		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s); the path could "
@@ -645,6 +816,10 @@ void gt_diagnose(struct gt_finding *f)
 		explain_permission(f);
 		return;
 	case GC_READ_ONLY:
+		if (writes_own_tree(f)) {
+			explain_source_tree(f, NULL);
+			return;
+		}
 		asprintf(&f->explanation, "%s is on a read-only mount (%s at %s), so %s could not "
 			 "%s it%s%s", f->path, f->mount.fstype, f->mount.known ? f->mount.target : "?",
 			 f->comm, f->syscall, holds ? "; it is " : "", holds ? holds : "");
@@ -653,21 +828,7 @@ void gt_diagnose(struct gt_finding *f)
 			asprintf(&f->fix, "mount %s read-write", f->mount.known ? f->mount.target : f->path);
 		return;
 	case GC_NOEXEC:
-		asprintf(&f->explanation, "%s is on a noexec mount (%s at %s), so %s cannot run "
-			 "the %s", f->path, f->mount.fstype, f->mount.target, f->comm,
-			 f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR ?
-			 "binary it built in $WORK" : "program");
-		if (f->go_dir == GD_TMPDIR || f->go_dir == GD_GOTMPDIR) {
-			char *set = gt_fix_setting(f, GD_GOTMPDIR, GT_FIX_EXEC,
-						   "on a mount without noexec");
-
-			asprintf(&f->fix, "%s (or remount %s with exec)", set ? set : "",
-				 f->mount.target);
-			free(set);
-		}
-		else
-			asprintf(&f->fix, "remount %s with exec, or move %s to a mount without "
-				 "noexec", f->mount.target, f->path);
+		explain_noexec(f);
 		return;
 	case GC_NO_SPACE:
 	case GC_QUOTA:
@@ -686,6 +847,7 @@ void gt_diagnose(struct gt_finding *f)
 			asprintf(&f->fix, "raise the hard limit where the job starts (LimitNOFILE= in "
 				 "systemd, docker --ulimit nofile=65536:65536, limits.conf), e.g. "
 				 "ulimit -Hn 65536 as root before dropping privileges");
+			f->fix_checked = gt_fix_nofile_ok(65536);
 		} else {
 			asprintf(&f->explanation, "%s hit its open-file limit (EMFILE on %s): "
 				 "RLIMIT_NOFILE is %llu (hard limit %llu)", f->comm, f->syscall,
@@ -693,6 +855,7 @@ void gt_diagnose(struct gt_finding *f)
 				 (unsigned long long)f->limits.nofile_max);
 			asprintf(&f->fix, "ulimit -n %llu before running go",
 				 (unsigned long long)f->limits.nofile_max);
+			f->fix_checked = true;	/* up to the hard limit: always allowed */
 		}
 		return;
 	case GC_PROCESS_LIMIT:

@@ -420,3 +420,17 @@ char *gt_fix_setting(struct gt_finding *f, enum gt_go_dir var, int need, const c
 		 gt_fix_mkdir(f), name, f->fix_dir, var == GD_GOENV ? "/env" : "");
 	return out;
 }
+
+bool gt_fix_nofile_ok(unsigned long long n)
+{
+	unsigned long long max = 0;
+	FILE *fp = fopen("/proc/sys/fs/nr_open", "r");
+
+	if (!fp)
+		return false;
+	if (fscanf(fp, "%llu", &max) != 1)
+		max = 0;
+	fclose(fp);
+	return n <= max;
+}
+

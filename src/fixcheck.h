@@ -109,4 +109,7 @@ const char *gt_fix_mkdir(const struct gt_finding *f);
 /* The clause for when no candidate passed: what to create or mount, and why none did. */
 char *gt_fix_none(const struct gt_finding *f, const char *what, int need);
 
+/* Can RLIMIT_NOFILE be raised to n here (n <= fs.nr_open)? */
+bool gt_fix_nofile_ok(unsigned long long n);
+
 #endif

@@ -154,7 +154,8 @@ static void place(struct gt_finding *f, const struct gt_procinfo *p)
 	if (!p || !f->path)
 		return;
 	gt_godirs_compute(&g, &p->env, p->exe, NULL);
-	f->go_dir = gt_go_dir_of(&g, f->path);
+	f->go_dir = gt_go_dir_placed(&g, f->path, p->role,
+				     f->mount.known ? f->mount.target : NULL);
 	if (f->go_dir != GD_NONE && g.dir[f->go_dir])
 		f->go_dir_path = strdup(g.dir[f->go_dir]);
 	f->go_dir_default = f->go_dir != GD_NONE && !g.set[f->go_dir];
@@ -245,8 +246,8 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	}
 
 	f->mntns = e->hdr.mntns;
-	place(f, p);
 	gt_mounts_lookup(e->hdr.mntns, e->hdr.pid, f->path, &f->mount);
+	place(f, p);
 	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind(e->nr), &f->mount);
 	gt_diagnose(f);
 	make_key(f);

@@ -264,6 +264,35 @@ static void candidates_from_env(void **state)
 		free(c[i]);
 }
 
+/* go_dir TMPDIR only for what Go put there */
+static void go_dir_placed(void **state)
+{
+	struct gt_goenv env = {};
+	struct gt_godirs g;
+
+	env.v[GE_HOME] = "/home/u";
+	gt_godirs_compute(&g, &env, "/usr/lib/go-1.19/bin/go", NULL);
+	/* $WORK, the linker's dir, the toolchain's temporaries */
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/go-build1/b001/m.test", GT_ROLE_GO, "/"),
+			 GD_TMPDIR);
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/go-link-42/go.o", GT_ROLE_LINK, "/"),
+			 GD_TMPDIR);
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/ccAbc.s", GT_ROLE_GCC, "/"), GD_TMPDIR);
+	/* what a test makes directly in TMPDIR, or with t.TempDir */
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/x123", GT_ROLE_TEST, "/"), GD_TMPDIR);
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/TestWrite123/001/f", GT_ROLE_TEST, "/"),
+			 GD_TMPDIR);
+	/* a file that merely lies under /tmp, or on a mount below it */
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/nx/plugin.so", GT_ROLE_TEST, "/"), GD_NONE);
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/nx/plugin.so", GT_ROLE_GO, "/tmp/nx"),
+			 GD_NONE);
+	assert_int_equal(gt_go_dir_placed(&g, "/tmp/nx/x", GT_ROLE_TEST, "/tmp/nx"), GD_NONE);
+	/* other Go directories are as gt_go_dir_of says */
+	assert_int_equal(gt_go_dir_placed(&g, "/home/u/.cache/go-build/00/x", GT_ROLE_TEST, "/"),
+			 GD_GOCACHE);
+	gt_godirs_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(space_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(pick_first_that_passes, setup, teardown),
 		cmocka_unit_test(candidates_from_env),
+		cmocka_unit_test(go_dir_placed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
