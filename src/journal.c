@@ -75,6 +75,8 @@ static void finding(const struct gt_event_view *ev)
 			    "GOTRACED_UID=%u", f->creds.uid,
 			    "GOTRACED_EXPLANATION=%s", f->explanation ? f->explanation : "",
 			    "GOTRACED_FIX=%s", f->fix ? f->fix : "",
+			    "GOTRACED_FIX_CHECKED=%d", f->fix_checked ? 1 : 0,
+			    "GOTRACED_FIX_DIR=%s", f->fix_dir ? f->fix_dir : "",
 			    "GOTRACED_JSON=%.*s", (int)ev->json_len - 1, ev->json,
 			    NULL);
 	if (r < 0)
