@@ -250,10 +250,10 @@ static char *fix_move(struct gt_finding *f, const char *why)
 	char *out = NULL;
 
 	if (f->go_dir == GD_GOROOT)
-		asprintf(&out, "install or copy Go (%s) where it is %s", f->go_dir_path ?: "GOROOT",
+		asprintf(&out, "install or copy Go (%s) to a place %s", f->go_dir_path ?: "GOROOT",
 			 why);
 	else if (f->go_dir == GD_MODULE)
-		asprintf(&out, "build from a checkout where it is %s", why);
+		asprintf(&out, "build from a checkout in a place %s", why);
 	else if (var)
 		out = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), why);
 	return out;
@@ -448,6 +448,7 @@ static void explain_source_tree(struct gt_finding *f, const char *dac)
 	char *mod = module_root(f, pkg), *fix = NULL;
 	struct gt_fix_check r;
 	char gp0[PATH_MAX];
+	bool in_gopath;
 
 	if (dac)
 		asprintf(&f->explanation, "%s (uid %u), the %s, was refused %s on %s: it creates "
@@ -459,11 +460,13 @@ static void explain_source_tree(struct gt_finding *f, const char *dac)
 			 "its own source tree %s, which is on a read-only mount (%s at %s)", f->comm,
 			 f->creds.fsuid, f->role == GT_ROLE_TEST ? "test binary" : "program go run built",
 			 f->syscall, f->path, pkg, f->mount.fstype, f->mount.target);
-	gt_fix_pick_for(f, GT_FW_SRC_COPY, 0, &r);
-	gt_fix_record(f, &r);
 	gp0[0] = '\0';
 	if (gopath && gopath[0] == '/')
 		snprintf(gp0, sizeof(gp0), "%.*s", (int)strcspn(gopath, ":"), gopath);
+	in_gopath = !mod && gp0[0] && gt_path_under(pkg, gp0) && strlen(pkg) > strlen(gp0) + 5 &&
+		    !strncmp(pkg + strlen(gp0), "/src/", 5);
+	gt_fix_pick_for(f, in_gopath ? GD_GOPATH : GT_FW_SRC_COPY, 0, &r);
+	gt_fix_record(f, &r);
 	if (!f->fix_dir) {
 		char *none = gt_fix_none(f, "a copy of the source tree", 0);
 
@@ -476,8 +479,7 @@ static void explain_source_tree(struct gt_finding *f, const char *dac)
 			 "cd %s/%s%s && go test . (or run them where %s is writable by uid %u)",
 			 gt_fix_mkdir(f), mod, f->fix_dir, f->fix_dir, base, pkg + strlen(mod), mod,
 			 f->creds.fsuid);
-	} else if (gp0[0] && gt_path_under(pkg, gp0) && strlen(pkg) > strlen(gp0) + 5 &&
-		   !strncmp(pkg + strlen(gp0), "/src/", 5)) {
+	} else if (in_gopath) {
 		/* GOPATH mode: the package copied into a GOPATH of the user's own, first in the list */
 		const char *ip = pkg + strlen(gp0) + 5;
 		const char *slash = strrchr(ip, '/');
@@ -582,7 +584,7 @@ static void explain_permission(struct gt_finding *f)
 			 "Go put it under HOME=%s, which this user cannot write (as with docker "
 			 "run -u UID)", f->comm, f->creds.fsuid, f->syscall, f->path, dac, var,
 			 f->home);
-		fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "writable");
+		fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "the user can write");
 		asprintf(&f->fix, "set %s explicitly (%s), or give the build a HOME it can write",
 			 var, fix ? fix : "");
 		free(fix);
@@ -610,7 +612,7 @@ static void explain_permission(struct gt_finding *f)
 		    f->go_dir_path && chown_is_safe(f) && exists(f, f->go_dir_path))
 			fix = fix_own_or_chown(f);
 		else if (f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE)
-			fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "writable");
+			fix = gt_fix_setting(f, f->go_dir, gt_fix_need_of(f, f->go_dir), "the user can write");
 		else
 			fix = fix_access(f, dac);
 		free(dac);
@@ -657,7 +659,7 @@ static void explain_space(struct gt_finding *f)
 		 f->path, f->mount.fstype[0] ? f->mount.fstype : "", mnt,
 		 (unsigned long long)sv.f_bavail * sv.f_frsize >> 20,
 		 (unsigned long long)sv.f_blocks * sv.f_frsize >> 20);
-	fix = fix_move(f, "has room");
+	fix = fix_move(f, "with room");
 	if (f->go_dir == GD_GOCACHE && fix) {
 		char *both;
 
@@ -823,7 +825,7 @@ void gt_diagnose(struct gt_finding *f)
 		asprintf(&f->explanation, "%s is on a read-only mount (%s at %s), so %s could not "
 			 "%s it%s%s", f->path, f->mount.fstype, f->mount.known ? f->mount.target : "?",
 			 f->comm, f->syscall, holds ? "; it is " : "", holds ? holds : "");
-		f->fix = fix_move(f, "writable");
+		f->fix = fix_move(f, "on a read-write mount");
 		if (!f->fix)
 			asprintf(&f->fix, "mount %s read-write", f->mount.known ? f->mount.target : f->path);
 		return;
@@ -844,10 +846,7 @@ void gt_diagnose(struct gt_finding *f)
 				 "RLIMIT_NOFILE is %llu and that is also the hard limit, so go cannot "
 				 "raise it", f->comm, f->syscall,
 				 (unsigned long long)f->limits.nofile_cur);
-			asprintf(&f->fix, "raise the hard limit where the job starts (LimitNOFILE= in "
-				 "systemd, docker --ulimit nofile=65536:65536, limits.conf), e.g. "
-				 "ulimit -Hn 65536 as root before dropping privileges");
-			f->fix_checked = gt_fix_nofile_ok(65536);
+			f->fix = gt_fix_nofile(f);
 		} else {
 			asprintf(&f->explanation, "%s hit its open-file limit (EMFILE on %s): "
 				 "RLIMIT_NOFILE is %llu (hard limit %llu)", f->comm, f->syscall,

@@ -416,21 +416,63 @@ char *gt_fix_setting(struct gt_finding *f, enum gt_go_dir var, int need, const c
 		free(none);
 		return out;
 	}
-	asprintf(&out, "point %s at a directory where it is %s: %sexport %s=%s%s", name, why,
+	asprintf(&out, "point %s at a directory %s: %sexport %s=%s%s", name, why,
 		 gt_fix_mkdir(f), name, f->fix_dir, var == GD_GOENV ? "/env" : "");
 	return out;
 }
 
-bool gt_fix_nofile_ok(unsigned long long n)
+static unsigned long long read_ull(const char *file, const char *key, int field)
 {
-	unsigned long long max = 0;
-	FILE *fp = fopen("/proc/sys/fs/nr_open", "r");
+	char line[256];
+	unsigned long long v = 0;
+	FILE *fp = fopen(file, "r");
 
 	if (!fp)
-		return false;
-	if (fscanf(fp, "%llu", &max) != 1)
-		max = 0;
+		return 0;
+	while (fgets(line, sizeof(line), fp)) {
+		char *p = line;
+
+		if (key && strncmp(line, key, strlen(key)))
+			continue;
+		p += key ? strlen(key) : 0;
+		for (int i = 0; i < field; i++) {
+			p += strspn(p, " \t");
+			p += strcspn(p, " \t");
+		}
+		v = strtoull(p, NULL, key && !strcmp(key, "CapBnd:") ? 16 : 10);
+		break;
+	}
 	fclose(fp);
-	return n <= max;
+	return v;
 }
 
+char *gt_fix_nofile(struct gt_finding *f)
+{
+	unsigned long long nr_open = read_ull("/proc/sys/fs/nr_open", NULL, 0), n = 65536;
+	unsigned long long cur = f->limits.nofile_max, parent = 0, bnd;
+	char file[64];
+	char *out = NULL;
+	bool cap;
+
+	snprintf(file, sizeof(file), "/proc/%d/status", f->pid);
+	bnd = read_ull(file, "CapBnd:", 0);
+	if (!bnd)
+		bnd = read_ull("/proc/self/status", "CapBnd:", 0);
+	cap = bnd & (1ULL << 24);	/* CAP_SYS_RESOURCE */
+	snprintf(file, sizeof(file), "/proc/%d/limits", f->ppid);
+	parent = read_ull(file, "Max open files", 1);
+	if (cap && n <= nr_open) {
+		f->fix_checked = true;
+	} else if (parent > cur) {
+		n = parent;
+		f->fix_checked = true;
+	}
+	asprintf(&out, "raise the hard limit where the job starts (LimitNOFILE= in systemd, "
+		 "docker --ulimit nofile=%llu:%llu, prlimit --nofile=%llu:%llu, limits.conf), "
+		 "e.g. ulimit -Hn %llu as root before dropping privileges%s", n, n, n, n, n,
+		 cap ? "" : f->fix_checked ? "; without CAP_SYS_RESOURCE (not in this machine's "
+		 "bounding set) no more than the parent's hard limit can be set" :
+		 "; this machine's bounding set lacks CAP_SYS_RESOURCE: raise it where the "
+		 "machine's limits are set (the service manager's DefaultLimitNOFILE=)");
+	return out;
+}

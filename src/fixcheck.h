@@ -109,7 +109,13 @@ const char *gt_fix_mkdir(const struct gt_finding *f);
 /* The clause for when no candidate passed: what to create or mount, and why none did. */
 char *gt_fix_none(const struct gt_finding *f, const char *what, int need);
 
-/* Can RLIMIT_NOFILE be raised to n here (n <= fs.nr_open)? */
-bool gt_fix_nofile_ok(unsigned long long n);
+/*
+ * The fix for a hard RLIMIT_NOFILE too low for go, with a value that can be
+ * set here: 65536 where root holds CAP_SYS_RESOURCE (bounding set) and
+ * fs.nr_open allows it, else the hard limit of the process that started
+ * the job (its parent), the most it can hand down without the capability.
+ * Sets f->fix_checked. Caller frees.
+ */
+char *gt_fix_nofile(struct gt_finding *f);
 
 #endif

@@ -30,7 +30,7 @@ setting_cmd() {
 # assert_checked FINDING: the fix was checked and names the directory it checked
 assert_checked() {
 	jq -e '.fix_checked == true and (.fix_dir | type == "string")
-		and (.fix | contains(.fix_dir))' <<<"$1"
+		and (.fix_dir as $d | .fix | contains($d))' <<<"$1"
 }
 
 @test "GOCACHE owned by root: the printed own-GOCACHE works for that user" {
@@ -42,6 +42,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOCACHE"' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	cmd=$(setting_cmd "$f" GOCACHE)
 	echo "applying: $cmd"
@@ -62,6 +63,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "read_only" and .go_dir == "GOCACHE"' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	cmd=$(setting_cmd "$f" GOCACHE)
 	echo "applying: $cmd"
@@ -85,6 +87,7 @@ assert_checked() {
 	stop_daemon
 	f=$(the_finding '.cause == "read_only" and .go_dir == "GOCACHE"
 		and (.path | startswith("/root/.cache"))' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	# nothing on the read-only root: not $HOME/.cache, not /var/tmp, not /tmp
 	jq -e '(.fix_dir | startswith("/root") or startswith("/var/tmp") or startswith("/tmp") | not)
@@ -109,6 +112,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "noexec" and .go_dir == "TMPDIR"' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	cmd=$(setting_cmd "$f" GOTMPDIR)
 	echo "applying: $cmd"
@@ -130,6 +134,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "no_space" and .go_dir == "TMPDIR"' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	jq -e --arg T "$T" '.fix_dir | startswith($T + "/full") | not' <<<"$f"
 	cmd=$(setting_cmd "$f" TMPDIR)
@@ -150,6 +155,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOBIN"' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	cmd=$(setting_cmd "$f" GOBIN)
 	echo "applying: $cmd"
@@ -165,6 +171,11 @@ assert_checked() {
 	echo '{"Version":"v1.0.0","Time":"2020-01-01T00:00:00Z"}' >"$T/proxy/example.com/dep/@v/v1.0.0.info"
 	echo 'module example.com/dep' >"$T/proxy/example.com/dep/@v/v1.0.0.mod"
 	echo v1.0.0 >"$T/proxy/example.com/dep/@v/list"
+	# the module's zip, so the download can succeed once the cache is writable
+	python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+	z.writestr("example.com/dep@v1.0.0/go.mod", "module example.com/dep\n")' \
+		"$T/proxy/example.com/dep/@v/v1.0.0.zip"
 	ro='mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" &&
 		export GOPROXY="file://$2" GOMODCACHE="$1/mod"'
 	start_daemon
@@ -174,6 +185,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.go_dir == "GOMODCACHE" and .cause == "read_only"' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	cmd=$(setting_cmd "$f" GOMODCACHE)
 	echo "applying: $cmd"
@@ -193,6 +205,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.go_dir == "GOCACHE" and (.path | startswith("/.cache"))' | head -n1)
+	echo "$f"
 	assert_checked "$f"
 	jq -e '(.fix_dir | startswith("/.cache") | not) and (.fix | contains("chown") | not)' <<<"$f"
 	cmd=$(setting_cmd "$f" GOCACHE)
@@ -204,7 +217,7 @@ assert_checked() {
 	[ "$status" -eq 0 ]
 }
 
-@test "low hard RLIMIT_NOFILE: the printed ulimit, run as root first, lets the build through" {
+@test "low hard RLIMIT_NOFILE: the printed hard limit, set where the job starts, lets it through" {
 	fixture mod
 	start_daemon
 	run go_cmd prlimit --nofile=12:12 go build -o /dev/null .
@@ -212,11 +225,12 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "fd_limit"' | head -n1)
+	echo "$f"
 	jq -e '.fix_checked == true' <<<"$f"
-	cmd=$(grep -oE 'ulimit -Hn [0-9]+' <<<"$(fix_of "$f")")
-	echo "applying: $cmd"
-	[ -n "$cmd" ]
-	run prlimit --nofile=12:12 sh -c "$cmd && ulimit -Sn ${cmd##* } && exec go build -o /dev/null ."
+	n=$(grep -oE 'ulimit -Hn [0-9]+' <<<"$(fix_of "$f")" | grep -oE '[0-9]+$')
+	echo "applying: prlimit --nofile=$n:$n (where the job starts, as the fix says)"
+	[ -n "$n" ]
+	run prlimit --nofile="$n:$n" go build -o /dev/null .
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
@@ -237,6 +251,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "process_limit"' | head -n1)
+	echo "$f"
 	jq -e '.fix | contains("pids.max")' <<<"$f"
 	named=$(jq -r '.cgroup' <<<"$f")
 	echo "cgroup named: $named"
@@ -269,6 +284,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "noexec" and (.path == $T + "/nx/plug.so")' | head -n1)
+	echo "$f"
 	jq -e '.go_dir == null and .role == "test" and .errno == "EPERM"
 		and (.syscall | test("^mmap|mprotect$"))
 		and (.explanation | contains("plugin")) and (.explanation | contains("$WORK") | not)
@@ -298,6 +314,7 @@ assert_checked() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.role == "test" and .go_dir == "module"' | head -n1)
+	echo "$f"
 	jq -e --arg p "$pkg" '.cause == "permission" and .go_dir_path == $p
 		and (.explanation | contains("source tree"))
 		and (.fix | contains("chown") | not) and (.fix | contains("cp -r " + $p))' <<<"$f"
