@@ -2,8 +2,8 @@
 /*
  * gt_diagnose(): the cause it settles on, the explanation and the fix, for
  * facts that need no look at the file system (limits, signals, filters);
- * causes whose fix is checked against the machine (noexec, read-only...) are
- * not here. Each case: the facts, then the exact words.
+ * causes whose fix is checked against the machine (noexec, read-only, a hard
+ * RLIMIT_NOFILE: tests/unit/test_fixcheck.c) are not here. Each case: the facts, then the exact words.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,15 +125,6 @@ static const struct dcase cases[] = {
 	  "RLIMIT_NPROC is at its limit, so the evidence is not conclusive (kernel.threads-max "
 	  "or memory?)",
 	  "check sysctl kernel.threads-max and kernel.pid_max and the machine's free memory" },
-	{ "EMFILE at the hard limit: go cannot raise it",
-	  { .comm = "go", .pid = 17, .syscall = "openat", .err = EMFILE, .cause = GC_FD_LIMIT,
-	    .have_limits = true, .limits = { .nofile_cur = 256, .nofile_max = 256 } },
-	  GC_FD_LIMIT,
-	  "go hit its open-file limit (EMFILE on openat): RLIMIT_NOFILE is 256 and that is "
-	  "also the hard limit, so go cannot raise it",
-	  "raise the hard limit where the job starts (LimitNOFILE= in systemd, docker --ulimit "
-	  "nofile=65536:65536, limits.conf), e.g. ulimit -Hn 65536 as root before dropping "
-	  "privileges" },
 	{ "EMFILE below the hard limit",
 	  { .comm = "go", .pid = 17, .syscall = "openat", .err = EMFILE, .cause = GC_FD_LIMIT,
 	    .have_limits = true, .limits = { .nofile_cur = 256, .nofile_max = 4096 } },

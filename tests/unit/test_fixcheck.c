@@ -293,6 +293,26 @@ static void go_dir_placed(void **state)
 	gt_godirs_free(&g);
 }
 
+/* A hard RLIMIT_NOFILE go cannot raise: the value proposed is one this machine can set. */
+static void nofile_value(void **state)
+{
+	struct gt_finding f = { .pid = getpid(), .ppid = getppid(), .have_limits = true,
+				.limits = { .nofile_cur = 12, .nofile_max = 12 } };
+	unsigned long long n = 0;
+	char *fix = gt_fix_nofile(&f), *u;
+
+	assert_non_null(fix);
+	assert_non_null(strstr(fix, "raise the hard limit where the job starts"));
+	u = strstr(fix, "ulimit -Hn ");
+	assert_non_null(u);
+	n = strtoull(u + 11, NULL, 10);
+	assert_true(n > 12);
+	/* checked: 65536, or our parent's hard limit when the capability is not to be had */
+	assert_true(f.fix_checked);
+	assert_true(n == 65536 || strstr(fix, "CAP_SYS_RESOURCE"));
+	free(fix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pick_first_that_passes, setup, teardown),
 		cmocka_unit_test(candidates_from_env),
 		cmocka_unit_test(go_dir_placed),
+		cmocka_unit_test(nofile_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
