@@ -15,7 +15,7 @@ $(BENCH_OUT)/sysloop: bench/sysloop.c | $(BENCH_OUT)
 # named go: the kernel side treats its exec as the start of a Go tree
 $(BENCH_OUT)/bin/go: bench/flood.c | $(BENCH_OUT)/bin
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -Wall -D_GNU_SOURCE $< -o $@
+	$(Q)$(CC) -O2 -Wall -D_GNU_SOURCE $< -o $@ -lpthread
 
 $(BENCH_OUT)/empty.bpf.o: bench/empty.bpf.c $(VMLINUX) | $(BENCH_OUT)
 	$(call msg,BPF,$@)
