@@ -257,10 +257,11 @@ flood_once() {
 	lost=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$W/gt-flood.json")
 	cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v f="$fcpu" -v p="$pticks" \
 		'BEGIN {printf "%.2f", (t - p) / hz - f}')
-	printf '%-9s %8.0f %9s %9s %9s %7s %8s %10s %10s\n' "$calls" \
+	printf '%-9s %8.0f %9s %9s %9s %7s %8s %10s %8s %10s\n' "$calls" \
 		"$(awk -v c="$calls" -v s="$secs" 'BEGIN{print c/s}')" \
 		"$found" "$lost" "$(awk -v f="$found" -v s="$secs" 'BEGIN{printf "%.0f", f/s}')" \
 		"$secs" "$cpu" "$(awk -v c="$cpu" -v s="$secs" 'BEGIN{printf "%.3f", c/s}')" \
+		"$(awk -v c="$cpu" -v n="$calls" 'BEGIN{printf "%.2f", c * 1e6 / n}')" \
 		"$( [ "$denied" = $((found + lost)) ] && echo yes || echo "NO($((denied - found - lost)))")"
 	rm -f "$W/gt-flood.json"
 }
@@ -271,8 +272,9 @@ flood_section() {
 	echo
 	echo "Flood: a go-named process, $FLOOD_THREADS threads, making denied openat calls (EACCES)"
 	echo "as fast as they can; daemon cpu: its CPU seconds from the flood's start to its own exit"
-	printf '%-9s %8s %9s %9s %9s %7s %8s %10s %10s\n' calls "calls/s" "in counts" lost \
-		"counted/s" "wall s" "cpu s" "cpu s/s" conserved
+	echo "(cpu us/call: the daemon's CPU per denied call, which the machine's load changes least)"
+	printf '%-9s %8s %9s %9s %9s %7s %8s %10s %8s %10s\n' calls "calls/s" "in counts" lost \
+		"counted/s" "wall s" "cpu s" "cpu s/s" "us/call" conserved
 	flood_once 20000
 	flood_once "$FLOOD_N"
 }

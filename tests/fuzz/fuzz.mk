@@ -9,7 +9,7 @@ FUZZ_OUT     := $(OUTPUT)/fuzz
 FUZZ_SECONDS ?= 20
 SAN_FLAGS    := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE -Wall
-FUZZ_TARGETS := argv mountinfo record escape
+FUZZ_TARGETS := argv mountinfo record escape sfilter
 FUZZ_BINS    := $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_LIB     := $(patsubst src/%.c,$(FUZZ_OUT)/lib/%.o,$(LIB_SRCS))
 ASAN_OUT     := $(OUTPUT)/asan
