@@ -36,24 +36,6 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
-/*
- * Per-thread syscall pairing, to tell a call a seccomp filter answered (it
- * reaches sys_exit without sys_enter) from one the kernel ran. Created at
- * fork and exec of Go-tree tasks only, so a thread that was already inside
- * a syscall when gotraced attached is never judged.
- */
-struct sc_state {
-	__u32 in;		/* sys_enter seen, sys_exit not yet */
-	__u32 paired;		/* one full exit seen since creation: in is meaningful */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sc_state);
-} sc_states SEC(".maps");
-
 /* An LSM refusal seen inside the current syscall, waiting for its sys_exit. */
 struct lsm_state {
 	__u64 ts;		/* 0: nothing pending */

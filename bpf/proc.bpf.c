@@ -233,9 +233,6 @@ int BPF_PROG(gt_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	read_fname(f, bprm);
 	kind = classify_exec(f);
 
-	/* the execve in flight entered before this: its exit only arms the pairing */
-	if (p || kind != EXEC_OTHER)
-		bpf_task_storage_get(&sc_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (p) {
 		if (kind == EXEC_GO) {
 			/* a nested `go` is a go command of its own */
@@ -272,8 +269,6 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
 	p = proc_of(parent);
 	if (!p)
 		return 0;
-	if (p->flags & GT_PF_GO)
-		bpf_task_storage_get(&sc_states, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (ptgid == ctgid)
 		return 0;	/* a new thread: the process is tracked by tgid already */
 	np = *p;

@@ -125,30 +125,157 @@ static __always_inline void fill_limits(struct task_struct *t, struct gt_limits 
 		l->flags |= GT_SE_PTRACED;
 }
 
+#define SECCOMP_MODE_FILTER	2
+#define AUDIT_ARCH_X86_64	0xc000003eu
+#define AUDIT_ARCH_I386		0x40000003u
+#define AUDIT_ARCH_AARCH64	0xc00000b7u
+#define TS_COMPAT		0x0002	/* x86 thread_info.status: a 32-bit syscall */
+
+/* The AUDIT_ARCH_* seccomp_data carries for the current call. */
+static __always_inline __u32 call_arch(struct task_struct *t)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT ? AUDIT_ARCH_I386 :
+								 AUDIT_ARCH_X86_64;
+#elif defined(__TARGET_ARCH_arm64)
+	return AUDIT_ARCH_AARCH64;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * Could a seccomp filter have answered this call? Not when the task has
+ * none, nor when its filters always allow the syscall whatever its
+ * arguments: the kernel's own action cache (5.11+) says so in one bit, and
+ * the kernel consults it before running any filter.
+ */
+static __always_inline bool maybe_filtered(struct task_struct *t, __u32 nr)
+{
+	struct seccomp_filter *f;
+	unsigned long allow;
+
+	if (BPF_CORE_READ(t, seccomp.mode) != SECCOMP_MODE_FILTER)
+		return false;
+	f = BPF_CORE_READ(t, seccomp.filter);
+	if (!f || !bpf_core_field_exists(f->cache) || nr >= 8 * 64 ||
+	    call_arch(t) == AUDIT_ARCH_I386)
+		return true;
+	if (bpf_core_read(&allow, sizeof(allow), &f->cache.allow_native[(nr >> 6) & 7]))
+		return true;
+	return !(allow & (1UL << (nr & 63)));
+}
+
+struct gt_sf_buf {
+	char buf[sizeof(struct gt_sfilter_event) + 8 * GT_SF_INSNS_MAX];
+};
+
+_Static_assert(sizeof(struct gt_sf_buf) <= 32768, "a per-CPU value is at most 32 KiB");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gt_sf_buf);
+} sf_buf SEC(".maps");
+
+/*
+ * Send the task's filter chain, newest first, one record per filter: the
+ * classic BPF program the kernel kept (orig_prog) is immutable while the
+ * task holds it. 0 when all were sent; -1 when the chain cannot be judged
+ * (deeper than GT_SF_CHAIN_MAX, no orig_prog, ring buffer full).
+ */
+static __noinline int send_chain(struct task_struct *t, struct pt_regs *regs)
+{
+	struct seccomp_filter *f = BPF_CORE_READ(t, seccomp.filter), *g = f;
+	__u32 zero = 0, arch = call_arch(t), pid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct gt_sf_buf *b = bpf_map_lookup_elem(&sf_buf, &zero);
+	struct gt_sfilter_event *e = (void *)b;
+	__u64 ip = PT_REGS_IP_CORE(regs), now = bpf_ktime_get_boot_ns();
+	int i, n = 0;
+
+	if (!b || !f)
+		return -1;
+	for (i = 0; i < GT_SF_CHAIN_MAX && g; i++) {
+		g = BPF_CORE_READ(g, prev);
+		n++;
+	}
+	if (g)
+		return -1;
+	for (i = 0; i < GT_SF_CHAIN_MAX; i++) {
+		struct sock_fprog_kern *fp;
+		__u32 len, size;
+
+		if (!f)
+			break;
+		fp = BPF_CORE_READ(f, prog, orig_prog);
+		if (!fp)
+			return -1;	/* a kernel without CONFIG_CHECKPOINT_RESTORE */
+		len = BPF_CORE_READ(fp, len);
+		if (len == 0 || len > GT_SF_INSNS_MAX)
+			return -1;
+		size = len * 8;
+		if (bpf_probe_read_kernel(e->insns, size, BPF_CORE_READ(fp, filter)))
+			return -1;
+		__builtin_memset(e, 0, sizeof(*e));
+		e->hdr.type = GT_EV_SFILTER;
+		e->hdr.size = sizeof(*e) + size;
+		e->hdr.pid = pid;
+		e->hdr.tid = tid;
+		e->hdr.ts_ns = now;
+		e->ip = ip;
+		e->arch = arch;
+		e->index = i;
+		e->count = n;
+		e->len = len;
+		if (bpf_ringbuf_output(&events, e, sizeof(*e) + size, 0))
+			return -1;
+		f = BPF_CORE_READ(f, prev);
+	}
+	return 0;
+}
+
 static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
-			     __u32 se_flags, struct lsm_state *ls)
+			     struct lsm_state *ls)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct cgroup_subsys_state *pids_css = NULL;
-	__u32 err = -ret, nr = regs->orig_ax, off = 0;
+	__u32 err = -ret, nr = regs->orig_ax, off = 0, se_flags = 0;
 	const struct gt_syscall_desc *d;
 	struct gt_syserr_event *e;
 	struct gt_scratch *s;
+	bool wanted = true, maybe;
 	char *data;
 	int i;
 
+	/* a filter's refusal matters whatever the call and the errno */
+	maybe = maybe_filtered(t, nr);
 	if (!all_errors && !(errno_mask[(err >> 6) & 3] & (1ULL << (err & 63))))
-		return 0;
+		wanted = false;
 	d = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!d || d->kind == GT_SC_NONE) {
-		/* a filter's refusal matters whatever the call */
-		if (!all_errors && !(se_flags & GT_SE_SKIPPED))
-			return 0;
+		if (!all_errors)
+			wanted = false;
 		d = &other_call;
 	}
 	/* EAGAIN is a finding only where a process or thread is created */
 	if (err == EAGAIN && d->kind != GT_SC_PROC && !all_errors)
+		wanted = false;
+	if (!wanted && !maybe)
 		return 0;
+	if (maybe) {
+		if (send_chain(t, regs) == 0) {
+			se_flags |= GT_SE_FILTERS;
+		} else if (!wanted) {
+			/* it may have been a filter's refusal: say it was lost */
+			stat_inc(GT_STAT_LOST);
+			stat_inc(GT_STAT_LOST_SYSERR);
+			return 0;
+		}
+		if (!wanted)
+			se_flags |= GT_SE_ONLY_FILTER;
+	}
 
 	s = get_scratch();
 	if (!s)
@@ -200,48 +327,22 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	return 0;
 }
 
-/* Mark the call as entered, for tasks under a filter that have pairing state. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(gt_sys_enter, struct pt_regs *regs, long id)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct sc_state *s;
-
-	if (!t->seccomp.mode)
-		return 0;
-	s = bpf_task_storage_get(&sc_states, t, 0, 0);
-	if (s)
-		s->in = 1;
-	return 0;
-}
-
 /*
- * The hot path: every syscall of every task on the machine comes here.
- * A successful call of a task without a seccomp filter costs two loads and
- * a compare; a failed call of an untracked process one hash lookup more.
+ * The hot path: every syscall of every task on the machine comes here, and
+ * only here (one program per call). A successful call costs a compare; a
+ * failed call of an untracked process one hash lookup more. Whether a
+ * seccomp filter answered a call is not read from the call's path through
+ * the kernel (no sys_enter hook, which every syscall of the machine would
+ * pay for) but from the filters themselves, run by the daemon.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct sc_state *s = NULL;
 	struct lsm_state *ls = NULL;
-	__u32 se_flags = 0;
 	__u64 *ls_count;
 	struct gt_proc *p;
 
-	if (t->seccomp.mode) {
-		s = bpf_task_storage_get(&sc_states, t, 0, 0);
-		if (s) {
-			if (s->paired) {
-				se_flags = GT_SE_PAIRED;
-				if (!s->in)
-					se_flags |= GT_SE_SKIPPED;
-			}
-			s->in = 0;
-			s->paired = 1;
-		}
-	}
 	/*
 	 * Whatever the call's outcome, an LSM refusal recorded during it belongs
 	 * to it alone (a permissive-mode AVC, a check the call survived).
@@ -255,19 +356,7 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 	p = go_proc(t);
 	if (!p)
 		goto out;
-	/*
-	 * A tracked thread with no pairing state yet (it ran before gotraced):
-	 * start pairing now. Leaving a syscall, it is inside none, so the next
-	 * exit can be judged.
-	 */
-	if (t->seccomp.mode && !s) {
-		s = bpf_task_storage_get(&sc_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (s) {
-			s->in = 0;
-			s->paired = 1;
-		}
-	}
-	report(regs, ret, p, se_flags, ls);
+	report(regs, ret, p, ls);
 out:
 	lsm_disarm(ls);
 	return 0;

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "proctab.h"
+#include "sfilter.h"
 #include "syscalls.h"
 
 static void emit_finding(struct gt_finding *f, void *ctx)
@@ -183,6 +184,89 @@ static void make_key(struct gt_finding *f)
 	free(dir);
 }
 
+/*
+ * The seccomp chains sent right before their failed call's record, by
+ * thread: a thread's records arrive in order, and only a few threads can be
+ * between a chain and its call at once (a slot taken over loses only the
+ * judgement of that call, never a record).
+ */
+#define SF_SLOTS	64
+
+static struct sf_pending {
+	__u32 tid;
+	__u16 count, got;
+	__u32 arch;
+	__u64 ip;
+	struct gt_sf f[GT_SF_CHAIN_MAX];
+} sf_slots[SF_SLOTS];
+
+static void sf_reset(struct sf_pending *s)
+{
+	for (int i = 0; i < s->got; i++)
+		free((void *)s->f[i].insns);
+	memset(s, 0, sizeof(*s));
+}
+
+static void on_sfilter(const struct gt_sfilter_event *e, size_t size)
+{
+	struct sf_pending *s = &sf_slots[e->hdr.tid % SF_SLOTS];
+	struct sock_filter *insns;
+
+	if (!e->len || e->len > GT_SF_INSNS_MAX || sizeof(*e) + (size_t)e->len * 8 > size ||
+	    !e->count || e->count > GT_SF_CHAIN_MAX || e->index >= e->count)
+		return;
+	if (e->index == 0) {
+		sf_reset(s);
+		s->tid = e->hdr.tid;
+		s->count = e->count;
+		s->arch = e->arch;
+		s->ip = e->ip;
+	} else if (s->tid != e->hdr.tid || s->got != e->index || s->count != e->count ||
+		   s->ip != e->ip) {
+		sf_reset(s);	/* a filter of this chain is missing */
+		return;
+	}
+	insns = malloc((size_t)e->len * sizeof(*insns));
+	if (!insns) {
+		sf_reset(s);
+		return;
+	}
+	memcpy(insns, e->insns, (size_t)e->len * sizeof(*insns));
+	s->f[s->got].insns = insns;
+	s->f[s->got].len = e->len;
+	s->got++;
+}
+
+/*
+ * The record's GT_SE_* flags with SKIPPED and PAIRED decided here: the
+ * task's filters, sent before it, run on the call's seccomp_data; a filter
+ * answered it when the chain's verdict is the very errno the call failed with.
+ */
+static __u32 judge(const struct gt_syserr_event *e)
+{
+	__u32 flags = e->limits.flags & ~(GT_SE_SKIPPED | GT_SE_PAIRED);
+	struct sf_pending *s = &sf_slots[e->hdr.tid % SF_SLOTS];
+	struct seccomp_data sd = { .nr = e->nr };
+	long long r;
+
+	if (!(flags & GT_SE_FILTERS) || s->tid != e->hdr.tid)
+		return flags;
+	/* 32-bit calls pass their arguments in other registers: not judged */
+	if (s->count && s->got == s->count && s->arch != 0x40000003 /* AUDIT_ARCH_I386 */) {
+		sd.arch = s->arch;
+		sd.instruction_pointer = s->ip;
+		memcpy(sd.args, e->args, sizeof(sd.args));
+		r = gt_sf_chain_run(s->f, s->count, &sd);
+		if (r >= 0) {
+			flags |= GT_SE_PAIRED;
+			if (gt_sf_answered(r, -e->ret, flags & GT_SE_PTRACED))
+				flags |= GT_SE_SKIPPED;
+		}
+	}
+	sf_reset(s);
+	return flags;
+}
+
 /* Facts of the record that decide its finding: same facts, same finding. */
 static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e)
 {
@@ -191,7 +275,7 @@ static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e)
 
 	/* f->lsm, not e->lsm: only the copy is known to be NUL-terminated */
 	asprintf(&f->raw_key, "%d|%d|%u|%u|%d|%s|%.*s", e->nr, f->err, e->creds.fsuid,
-		 e->limits.flags & GT_SE_SKIPPED, f->lsm.hook | f->lsm.have_avc << 4,
+		 f->limits.flags & GT_SE_SKIPPED, f->lsm.hook | f->lsm.have_avc << 4,
 		 f->lsm.tcontext, dirlen, f->path ? f->path : "");
 }
 
@@ -204,8 +288,14 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	struct gt_finding *f;
 	char *path = NULL, *dir = NULL;
 
+	__u32 flags;
+
 	/* the kernel side sends only errnos (-1..-GT_ERRNO_MAX): anything else is corrupt */
 	if (need > size || e->ret >= 0 || e->ret < -GT_ERRNO_MAX)
+		return;
+	flags = judge(e);
+	/* sent in case a filter answered it, and none did: not a finding */
+	if ((flags & GT_SE_ONLY_FILTER) && !(flags & GT_SE_SKIPPED))
 		return;
 	f = finding_for(&e->hdr, e->go_pid, p);
 	if (!f)
@@ -217,6 +307,7 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 			!strcmp(f->syscall, "creat") ? O_CREAT | O_WRONLY | O_TRUNC : -1;
 	f->creds = e->creds;
 	f->limits = e->limits;
+	f->limits.flags = flags;
 	f->have_limits = true;
 	f->lsm = e->lsm;
 	f->lsm.tclass[GT_TCLASS_MAX - 1] = f->lsm.scontext[GT_CTX_MAX - 1] = '\0';
@@ -409,6 +500,10 @@ int gt_handle_record(void *ctx, void *data, size_t size)
 	case GT_EV_OOM:
 		if (size >= sizeof(struct gt_oom_event))
 			on_oom(data, size);
+		break;
+	case GT_EV_SFILTER:
+		if (size >= sizeof(struct gt_sfilter_event))
+			on_sfilter(data, size);
 		break;
 	default:
 		st->bad_records++;

@@ -32,7 +32,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 /* One process table, ring buffer, counter set and per-task state for all objects. */
 static int share_maps(struct gt_bpf *b, struct bpf_object *obj)
 {
-	static const char *const shared[] = { "procs", "events", "stats", "sc_states", "lsm_states",
+	static const char *const shared[] = { "procs", "events", "stats", "lsm_states",
 					       "lsm_armed" };
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
@@ -277,8 +277,8 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	     "the kernel; environment and argv copied at exec");
 	mech(b, GT_CAP_SYSERR, "tp_btf/sys_exit", "arguments from the saved registers, paths "
 	     "resolved in the kernel");
-	mech(b, GT_CAP_SECCOMP_ERRNO, "tp_btf/sys_enter + task storage", "a call that reaches "
-	     "sys_exit without sys_enter was answered by a filter");
+	mech(b, GT_CAP_SECCOMP_ERRNO, "tp_btf/sys_exit + the task's filters", "a call its "
+	     "filters do not always allow: the daemon runs them (orig_prog) on the call");
 	start_signal(b, o);
 	start_lsm(b, o);
 	b->events_fd = bpf_map__fd(pr->maps.events);

@@ -29,6 +29,7 @@ enum gt_event_type {
 	GT_EV_FORK	= 4,	/* a tracked process forked a new process */
 	GT_EV_SIGNAL	= 5,	/* a fatal signal was sent to a tracked process */
 	GT_EV_OOM	= 6,	/* the OOM killer chose a tracked process */
+	GT_EV_SFILTER	= 7,	/* one seccomp filter of a task, before its GT_EV_SYSERR */
 };
 
 /* gt_proc.flags */
@@ -130,10 +131,34 @@ struct gt_exit_event {
 };
 
 /* gt_limits.flags */
-#define GT_SE_SKIPPED	(1u << 0)	/* no sys_enter before this exit: a seccomp filter answered */
+#define GT_SE_SKIPPED	(1u << 0)	/* a seccomp filter answered the call (set by the daemon) */
 #define GT_SE_NNP	(1u << 1)	/* no_new_privs is set (required by Landlock and filters) */
 #define GT_SE_PTRACED	(1u << 2)	/* under ptrace: skipped calls prove nothing */
-#define GT_SE_PAIRED	(1u << 3)	/* enter/exit pairing was known for this thread */
+#define GT_SE_PAIRED	(1u << 3)	/* whether a filter answered is known (the daemon ran them) */
+#define GT_SE_FILTERS	(1u << 4)	/* the task's filters were sent just before (GT_EV_SFILTER) */
+#define GT_SE_ONLY_FILTER (1u << 5)	/* sent only in case a filter answered: drop it otherwise */
+
+#define GT_SF_CHAIN_MAX	8	/* filters of a chain sent; a deeper chain is not judged */
+#define GT_SF_INSNS_MAX	4080	/* of one filter (the kernel takes 4096): a record fits a per-CPU 32 KiB */
+
+/*
+ * One filter of the seccomp chain of a task whose failed call a filter may
+ * have answered (a call its filters do not always allow), sent right before
+ * that call's GT_EV_SYSERR record (same tid): index 0 is the newest filter,
+ * the one the kernel runs first. The kernel keeps each filter's classic BPF
+ * program (with CONFIG_CHECKPOINT_RESTORE); the daemon runs the chain on
+ * the call's seccomp_data (nr, arch, ip, args) to tell whether it answered.
+ */
+struct gt_sfilter_event {
+	struct gt_hdr hdr;
+	__u64 ip;		/* the call's instruction pointer (seccomp_data) */
+	__u32 arch;		/* its AUDIT_ARCH_* */
+	__u16 index;		/* position in the chain, 0 = newest */
+	__u16 count;		/* filters in the chain, all sent */
+	__u32 len;		/* struct sock_filter instructions that follow, 8 bytes each */
+	__u32 pad;
+	__u64 insns[];
+};
 
 #define GT_PIDS_MAX	(4194304 + 1)	/* pids.max "max" */
 
