@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -186,6 +187,8 @@ int gt_trace(const struct gt_config *cfg)
 	} else {
 		gt_procscan(&b, cfg->pids, cfg->npids);
 	}
+	/* loading parsed the kernel's BTF (megabytes, freed since): give the heap back */
+	malloc_trim(0);
 	gt_info("ready: tracing %s",
 		cfg->cmd ? cfg->cmd[0] : cfg->npids ? "the given processes" : "every Go command");
 	gt_service_ready(&b);

@@ -136,6 +136,27 @@ landlock_or_skip() {
 	jq -e '.cause == "seccomp"' <<<"$(findings ".pid == $bpid and .syscall == \"getpriority\"")"
 }
 
+@test "a call ptrace skipped (strace inject) in a filtered task is not put on seccomp" {
+	command -v strace >/dev/null || skip "strace not installed (make deps)"
+	fixture mod
+	cd "$T/mod"
+	start_daemon
+	# strace --seccomp-bpf adds a RET_TRACE filter for mkdirat, so the chain is judged;
+	# the EACCES is strace's: it skips the call (nr -1) at its seccomp stop
+	run "$HELPERS/gt-seccomp" errno:EPERM getpriority -- strace -f --seccomp-bpf -qq \
+		-o /dev/null -e trace=mkdirat -e inject=mkdirat:error=EACCES go build -o "$T/out" .
+	echo "$output"
+	[[ "$output" == *"permission denied"* ]]
+	wait_json ".type == \"exit\" and (.go_argv | index(\"$T/out\"))" 20
+	stop_daemon
+	x=$(jsel ".type == \"exit\" and (.go_argv | index(\"$T/out\"))")
+	echo "$x"
+	[ "$(jq -r .exit_code <<<"$x")" = 1 ]
+	f=$(findings ".go_pid == $(jq .go_pid <<<"$x")")
+	echo "$f"
+	[ -z "$(jq -c 'select(.cause == "seccomp")' <<<"$f")" ]
+}
+
 @test "--probe tells which mechanism each capability uses here" {
 	run "$GOTRACED" --probe
 	echo "$output"
