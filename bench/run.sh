@@ -201,6 +201,16 @@ go_section() {
 }
 
 # ---- Untraced processes: ns per syscall --------------------------------------------------------
+# syscall_hooks PID: the programs of process PID on the syscall tracepoints (every
+# syscall of the machine runs each of them): a count the machine's load cannot blur
+syscall_hooks() {
+	local ids
+	ids=$(for f in /proc/"$1"/fdinfo/*; do awk '/^prog_id:/ {print $2}' "$f" 2>/dev/null; done | sort -u)
+	bpftool -j prog show 2>/dev/null | jq -r --argjson ids "[$(echo $ids | tr ' ' ',')]" \
+		'.[] | select(.id as $i | $ids | index($i)) | .name' |
+		grep -E '^gt_sys_(enter|exit)$' | sort | paste -sd' '
+}
+
 # The figure that matters is gotraced's added cost over one empty tp_btf program's added
 # cost (both over nothing loaded), for a successful call and for failed ones: 1.0 means
 # gotraced costs an untraced process what any single tp_btf hook costs.
@@ -212,7 +222,8 @@ loop_section() {
 			cfg=${cfgs[(i + rep) % 3]}	# rotated, so drift does not favour one
 			case $cfg in
 			empty) bg_start empty "$W/empty.err" ready "$BO/empty" || return 1 ;;
-			gotraced) start_gotraced gt-loop || return 1 ;;
+			gotraced) start_gotraced gt-loop || return 1
+				[ -s "$W/hooks.txt" ] || syscall_hooks "$BG_PID" >"$W/hooks.txt" ;;
 			esac
 			"$BO/sysloop" "$LOOP_CALLS" "$LOOP_ROUNDS" | sed "s/^/$cfg $rep /" >>"$W/loop.txt"
 			bg_stop
@@ -222,6 +233,7 @@ loop_section() {
 	echo "Untraced process (outside any Go tree): ns per syscall, fastest of $((LOOP_REPEAT * LOOP_ROUNDS)) rounds;"
 	echo "ratio = gotraced's added ns / the empty program's added ns (fastest rounds; and the"
 	echo "median over the $LOOP_REPEAT repeats of each repeat's own ratio); '-': the empty program's delta was lost in noise"
+	echo "programs gotraced runs on every syscall of the machine: $(wc -w <"$W/hooks.txt") ($(cat "$W/hooks.txt"))"
 	printf '%-18s %9s %9s %9s %10s %13s %7s %12s\n' call none empty gotraced "empty-none" \
 		"gotraced-none" ratio "ratio(med)"
 	for call in getppid_ok close_EBADF faccessat_ENOENT; do
