@@ -183,7 +183,8 @@ struct {
  * Send the task's filter chain, newest first, one record per filter: the
  * classic BPF program the kernel kept (orig_prog) is immutable while the
  * task holds it. 0 when all were sent; -1 when the chain cannot be judged
- * (deeper than GT_SF_CHAIN_MAX, no orig_prog, ring buffer full).
+ * (deeper than GT_SF_CHAIN_MAX, no orig_prog, a filter too long); -2 when
+ * the ring buffer had no room.
  */
 static __noinline int send_chain(struct task_struct *t, struct pt_regs *regs)
 {
@@ -230,7 +231,7 @@ static __noinline int send_chain(struct task_struct *t, struct pt_regs *regs)
 		e->count = n;
 		e->len = len;
 		if (bpf_ringbuf_output(&events, e, sizeof(*e) + size, 0))
-			return -1;
+			return -2;
 		f = BPF_CORE_READ(f, prev);
 	}
 	return 0;
@@ -265,10 +266,16 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	if (!wanted && !maybe)
 		return 0;
 	if (maybe) {
-		if (send_chain(t, regs) == 0) {
+		int r = send_chain(t, regs);
+
+		if (r == 0) {
 			se_flags |= GT_SE_FILTERS;
-		} else if (!wanted) {
-			/* it may have been a filter's refusal: say it was lost */
+		} else if (r == -2 || !wanted) {
+			/*
+			 * Its filters were lost (or it matters only if they answered):
+			 * without them the call could be put on the wrong cause, so the
+			 * record is counted lost instead.
+			 */
 			stat_inc(GT_STAT_LOST);
 			stat_inc(GT_STAT_LOST_SYSERR);
 			return 0;
