@@ -230,7 +230,7 @@ loop_section() {
 		done
 	done
 	echo
-	echo "Untraced process (outside any Go tree): ns per syscall, fastest of $((LOOP_REPEAT * LOOP_ROUNDS)) rounds;"
+	echo "Untraced process (outside any Go tree): CPU ns per syscall (the loop's own CPU time), fastest of $((LOOP_REPEAT * LOOP_ROUNDS)) rounds;"
 	echo "ratio = gotraced's added ns / the empty program's added ns (fastest rounds; and the"
 	echo "median over the $LOOP_REPEAT repeats of each repeat's own ratio); '-': the empty program's delta was lost in noise"
 	echo "programs gotraced runs on every syscall of the machine: $(wc -w <"$W/hooks.txt") ($(cat "$W/hooks.txt"))"
