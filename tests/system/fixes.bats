@@ -326,3 +326,28 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "program a test runs from a noexec mount: its own explanation; moving it works" {
+	fixture runprog
+	mkdir "$T/nx"
+	nx='mount -t tmpfs -o noexec tmpfs "$1" && cp /bin/true "$1/prog"'
+	start_daemon
+	run go_cmd unshare -m sh -c "$nx"' && GT_PROG="$1/prog" exec go test .' sh "$T/nx"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	wait_go_exits
+	stop_daemon
+	f=$(the_finding '.cause == "noexec" and .path == $T + "/nx/prog"' | head -n1)
+	echo "$f"
+	jq -e '.go_dir == null and .role == "test" and .syscall == "execve"
+		and (.explanation | contains("$WORK") | not)
+		and (.fix | contains("GOTMPDIR") | not) and (.fix | contains("remount"))' <<<"$f"
+	assert_checked "$f"
+	cmd=$(grep -oE '(mkdir -p [^ ]+ && )?cp [^ ]+ [^ ]+/' <<<"$(fix_of "$f")" | head -n1)
+	echo "applying: $cmd"
+	[ -n "$cmd" ]
+	dir=$(jq -r .fix_dir <<<"$f")
+	run unshare -m sh -c "$nx"' && '"$cmd"' && GT_PROG="$2/prog" go test .' sh "$T/nx" "$dir"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
