@@ -16,7 +16,8 @@ SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
              src/proctab.c src/findings.c src/diagnose.c src/render.c src/handlers.c src/log.c \
-             src/cli.c src/lsm.c src/config.c src/fixcheck.c src/metrics.c src/report.c src/sfilter.c
+             src/cli.c src/lsm.c src/config.c src/fixcheck.c src/metrics.c src/report.c src/sfilter.c \
+             src/container.c src/layers.c
 APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c \
              src/service.c src/socket.c src/journal.c src/notify.c src/tail.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))

@@ -181,6 +181,23 @@ static __always_inline struct gt_scratch *get_scratch(void)
 	return bpf_map_lookup_elem(&scratch, &zero);
 }
 
+/*
+ * The tgid as the task's own pid namespace numbers it: read here because
+ * /proc/PID/status (NSpid) is gone by the time user space looks at a short
+ * process. The leader's struct pid is numbered at every level up to its own.
+ */
+static __always_inline __u32 ns_tgid(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+	int nr = 0;
+
+	if (level > 32)		/* MAX_PID_NS_LEVEL */
+		return 0;
+	bpf_core_read(&nr, sizeof(nr), &p->numbers[level].nr);
+	return nr;
+}
+
 static __always_inline void fill_hdr(struct gt_hdr *h, __u16 type, struct task_struct *t)
 {
 	h->type = type;
@@ -190,6 +207,7 @@ static __always_inline void fill_hdr(struct gt_hdr *h, __u16 type, struct task_s
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	h->start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
 	h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	h->ns_pid = ns_tgid(t);
 	bpf_probe_read_kernel_str(h->comm, sizeof(h->comm), t->comm);
 }
 

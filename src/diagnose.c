@@ -9,19 +9,43 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include "diagnose.h"
 #include "fixcheck.h"
 #include "lsm.h"
 #include <selinux/selinux.h>
 
-/* stat path as the process saw it: through its root while it lives. */
-/* stat path below root: the process's root while it lives ("/proc/PID/root"), else "". */
+/*
+ * stat path below root: the process's root while it lives ("/proc/PID/root"),
+ * else "". A container's absolute symlinks point at its own root: resolved
+ * from the host they would reach host files, so the walk stays inside with
+ * RESOLVE_IN_ROOT (openat2, Linux 5.6) and never crosses a magic link.
+ */
 static int stat_in(const char *root, const char *path, struct stat *st)
 {
-	char buf[PATH_MAX + 32];
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int dfd, fd, r;
 
-	snprintf(buf, sizeof(buf), "%s%s", root, path);
-	return stat(buf, st);
+	if (!root[0])
+		return stat(path, st);
+	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	r = fd < 0 ? -1 : fstat(fd, st);
+	if (fd >= 0)
+		close(fd);
+	else if (errno == ENOSYS)
+		errno = EOPNOTSUPP;	/* never fall back to following links out of the root */
+	r = r ? -errno : 0;
+	close(dfd);
+	if (r)
+		errno = -r;
+	return r ? -1 : 0;
 }
 
 /* The root to examine the process's paths from: its own while it lives. */
@@ -100,12 +124,41 @@ static int open_need(const struct gt_finding *f)
  * GT_DAC_REFUSES sets *why; GT_DAC_ALLOWS only when every needed fact was
  * seen, since "DAC allows it" is what puts a refusal on the LSMs.
  */
+/*
+ * The user namespace the walk's owners are told in (set around the walk of a
+ * finding's own path): inside a container, "uid 0" of the host may be
+ * unmapped (65534 inside) or another uid.
+ */
+static const struct gt_nsfacts *walk_ns;
+
+/* "uid 0, gid 0", as the process's user namespace sees them (unmapped ones said so) */
+static const char *owner_words(const struct stat *st, char *buf, size_t size)
+{
+	static const struct gt_nsfacts host;
+	const struct gt_nsfacts *ns = walk_ns ? walk_ns : &host;
+	char u[128], g[128];
+
+	gt_ns_id_words(ns, false, st->st_uid, u, sizeof(u));
+	gt_ns_id_words(ns, true, st->st_gid, g, sizeof(g));
+	snprintf(buf, size, "%s, %s", u, g);
+	return buf;
+}
+
+/* "uid 1000 (host uid 101000)": the caller, inside and out */
+static const char *who_words(const struct gt_creds *cr, char *buf, size_t size)
+{
+	static const struct gt_nsfacts host;
+
+	gt_ns_id_words(walk_ns ? walk_ns : &host, false, cr->fsuid, buf, size);
+	return buf;
+}
+
 enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, bool create,
 			const char *root, char **why)
 {
 	enum gt_dac verdict = GT_DAC_UNKNOWN;
 	struct stat st;
-	char *p, *s;
+	char *p, *s, o[320], w[128];
 
 	p = strdup(path);
 	if (!p)
@@ -131,17 +184,17 @@ enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, b
 			verdict = GT_DAC_ALLOWS;
 			if (!dac_allows(&st, cr, 3)) {
 				verdict = GT_DAC_REFUSES;
-				asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
-					 "cannot create entries in it", p, st.st_uid, st.st_gid,
-					 st.st_mode & 07777, cr->fsuid);
+				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot "
+					 "create entries in it", p, owner_words(&st, o, sizeof(o)),
+					 st.st_mode & 07777, who_words(cr, w, sizeof(w)));
 			}
 			break;
 		}
 		if (S_ISDIR(st.st_mode) && !dac_allows(&st, cr, 1)) {
 			verdict = GT_DAC_REFUSES;
-			asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so uid %u "
-				 "cannot search it", p, st.st_uid, st.st_gid, st.st_mode & 07777,
-				 cr->fsuid);
+			asprintf(why, "%s is owned by %s with mode %04o, so %s cannot search "
+				 "it", p, owner_words(&st, o, sizeof(o)), st.st_mode & 07777,
+				 who_words(cr, w, sizeof(w)));
 			break;
 		}
 		if (c == '\0') {
@@ -149,9 +202,9 @@ enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, b
 			verdict = GT_DAC_ALLOWS;
 			if (!dac_allows(&st, cr, need)) {
 				verdict = GT_DAC_REFUSES;
-				asprintf(why, "%s is owned by uid %u, gid %u with mode %04o, so "
-					 "uid %u cannot %s it", p, st.st_uid, st.st_gid,
-					 st.st_mode & 07777, cr->fsuid,
+				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot %s "
+					 "it", p, owner_words(&st, o, sizeof(o)), st.st_mode & 07777,
+					 who_words(cr, w, sizeof(w)),
 					 need == 1 ? "execute" : need == 2 ? "write" :
 					 need == 3 ? "create entries in" :
 					 need == 6 ? "read and write" : "read");
@@ -172,8 +225,12 @@ static enum dac dac_walk(const struct gt_finding *f, const char *root, char **wh
 	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
 								 : (f->open_flags & O_CREAT) != 0);
 	int need = !strcmp(f->syscall, "execve") ? 1 : open_need(f);
+	enum dac d;
 
-	return (enum dac)gt_dac_walk(f->path, &f->creds, need, create, root, why);
+	walk_ns = &f->ns;
+	d = (enum dac)gt_dac_walk(f->path, &f->creds, need, create, root, why);
+	walk_ns = NULL;
+	return d;
 }
 
 /* dac_walk from the process's root; if it died during the walk, again from ours. */

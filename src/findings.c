@@ -30,6 +30,7 @@ void gt_finding_free(struct gt_finding *f)
 	for (int i = 0; i < 8; i++)
 		free(f->aliases[i]);
 	free(f->cgroup);
+	gt_nsfacts_free(&f->ns);
 	gt_goenv_free(&f->env);
 	free(f->fix_dir);
 	for (unsigned i = 0; i < f->n_fix_rejected && i < GT_FIX_MAX_REJECTS; i++) {

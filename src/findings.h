@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <gotraced/events.h>
 #include "classify.h"
+#include "container.h"
 #include "decode.h"
 
 #define GT_FIX_MAX_REJECTS 8
@@ -52,6 +53,7 @@ struct gt_finding {
 	int sig_syscall;		/* seccomp SIGSYS: the syscall refused, else -1 */
 	const char *action;		/* seccomp: "errno", "kill" or "trap" */
 	struct gt_lsm_info lsm;		/* an LSM refusal seen in the kernel during the call */
+	struct gt_nsfacts ns;		/* container, namespaces and the host's view */
 	char *explanation, *fix;
 	unsigned mntns;			/* the refused process's mount namespace */
 	struct gt_goenv env;		/* its Go-relevant environment (HOME, XDG_*, GOPATH...) */

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "container.h"
 #include "diagnose.h"
 #include "handlers.h"
+#include "layers.h"
 #include "log.h"
 #include "mounts.h"
 #include "proctab.h"
@@ -68,6 +70,7 @@ void gt_handlers_fini(struct gt_state *st)
 		free(st->first[i]);
 	gt_proc_free_all();
 	gt_mounts_free();
+	gt_ns_free_all();
 }
 
 /* NUL-terminated copy of a length-delimited string from a record. */
@@ -80,13 +83,26 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 {
 	const char *d = e->data;
 	size_t need = sizeof(*e) + e->exe_len + e->argv_len + e->env_len;
-	struct gt_procinfo *p;
+	struct gt_procinfo *p, *old;
+	unsigned long nskey;
+	char *root;
 
 	if (need > size)
 		return;
+	/* its namespaces and root while /proc shows them; gone already: what it had before */
+	nskey = gt_ns_note(e->hdr.pid, e->hdr.mntns, &root);
+	old = gt_proc_get(e->hdr.pid);
+	if (!nskey && old && old->mntns == e->hdr.mntns) {
+		nskey = old->nskey;
+		root = old->root ? strdup(old->root) : NULL;
+	}
 	p = gt_proc_new(e->hdr.pid);
-	if (!p)
+	if (!p) {
+		free(root);
 		return;
+	}
+	p->nskey = nskey;
+	p->root = root;
 	p->ppid = e->hdr.ppid;
 	p->start_ns = e->hdr.start_ns;
 	p->go_pid = e->go_pid;
@@ -94,11 +110,12 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	memcpy(p->comm, e->hdr.comm, sizeof(p->comm));
 	p->comm[GT_COMM_LEN - 1] = '\0';
 	p->exe = take(d, e->exe_len);
+	gt_ns_own_view(&p->exe, p->root);	/* read from the namespace's root: a chroot's is below */
 	gt_argv_parse(&p->argv, d + e->exe_len, e->argv_len);
 	gt_goenv_parse(&p->env, d + e->exe_len + e->argv_len, e->env_len);
 	p->role = gt_role_of(p->exe, p->argv.argc ? p->argv.argv[0] : NULL);
 	/* a go command's namespace: remember its mounts while they can be read */
-	if (p->pid == p->go_pid)
+	if (p->pid == p->go_pid && !p->root)
 		gt_mounts_note(p->mntns, p->pid);
 	gt_debug("exec %d %s role %s go %d", p->pid, p->exe ?: "?", gt_role_name(p->role),
 		 p->go_pid);
@@ -119,6 +136,17 @@ static void on_fork(const struct gt_fork_event *e)
 	c->ppid = e->hdr.ppid;
 	c->start_ns = e->hdr.start_ns;
 	c->go_pid = e->go_pid;
+	/* a clone into new namespaces (unshare, a runtime's init) */
+	if (!parent || parent->mntns != e->hdr.mntns || !c->nskey) {
+		char *root;
+		unsigned long key = gt_ns_note(e->hdr.pid, e->hdr.mntns, &root);
+
+		if (key) {
+			c->nskey = key;
+			free(c->root);
+			c->root = root;
+		}
+	}
 	c->mntns = e->hdr.mntns;
 }
 
@@ -141,7 +169,10 @@ static struct gt_finding *finding_for(const struct gt_hdr *h, pid_t go_pid,
 	if (p) {
 		f->exe = p->exe ? strdup(p->exe) : NULL;
 		f->role = p->role;
+		gt_ns_facts(&f->ns, p->nskey, p->root);
 	}
+	if (h->ns_pid != h->pid)
+		f->ns.ns_pid = h->ns_pid;
 	if (go)
 		gt_argv_copy(&f->go_argv, &go->argv);
 	return f;
@@ -164,6 +195,56 @@ static void place(struct gt_finding *f, const struct gt_procinfo *p)
 		f->home = strdup(p->env.v[GE_HOME]);
 	gt_goenv_copy(&f->env, &p->env);
 	gt_godirs_free(&g);
+}
+
+/* Mount facts of the path as its process saw it: a chroot's paths are below its root. */
+static void mounts_of(struct gt_finding *f, unsigned mntns, const struct gt_procinfo *p)
+{
+	char *full = NULL;
+
+	if (!p || !p->root || !f->path || f->path[0] != '/') {
+		gt_mounts_lookup(mntns, f->pid, f->path, &f->mount);
+		return;
+	}
+	/*
+	 * A chrooted process's mountinfo is relative to its root and hides what is
+	 * outside: read it for this process alone, never into the namespace's cache;
+	 * once it is gone, the namespace's table with the path below the root.
+	 */
+	if (asprintf(&full, "/proc/%d/mountinfo", f->pid) < 0)
+		return;
+	if (gt_mounts_lookup_file(full, f->path, &f->mount) == 0) {
+		free(full);
+		return;
+	}
+	free(full);
+	if (asprintf(&full, "%s%s", p->root, f->path) < 0)
+		return;
+	gt_mounts_lookup(mntns, 0, full, &f->mount);
+	free(full);
+	if (f->mount.known) {
+		char *t = strdup(f->mount.target);
+
+		gt_ns_own_view(&t, p->root);
+		/* the chroot's root itself is on a mount above it: "/" in its view */
+		if (t && t[0] == '/' && strncmp(f->mount.target, p->root, strlen(p->root)))
+			strcpy(t, "/");
+		if (t)
+			snprintf(f->mount.target, sizeof(f->mount.target), "%s", t);
+		free(t);
+	}
+}
+
+/* The refused file from the host's root, for an admin to act on (NULL: the same path). */
+static void host_view(struct gt_finding *f, unsigned mntns, const struct gt_procinfo *p)
+{
+	if (!f->path || f->path[0] != '/' || (!f->ns.runtime && !f->ns.root))
+		return;
+	if (f->ns.root && p && p->mntns == gt_mounts_self_ns())
+		asprintf(&f->ns.host_path, "%s%s", f->ns.root, f->path);
+	else
+		f->ns.host_path = gt_mounts_host_path(mntns, f->ns.root ? 0 : f->pid, f->ns.root,
+						       f->path);
 }
 
 static void make_key(struct gt_finding *f)
@@ -324,6 +405,12 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 		dir = take(d + e->path_len, e->dir_len);
 		f->path_truncated = e->trunc & GT_TRUNC_DIR;
 	}
+	/* what the kernel side resolved (cwd, dirfd, fd) it read from the namespace's root */
+	if (p && p->root) {
+		gt_ns_own_view(&dir, p->root);
+		if (e->fd_path)
+			gt_ns_own_view(&path, p->root);
+	}
 	if (path)
 		f->path = gt_path_join(dir, path);
 	free(path);
@@ -337,10 +424,12 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	}
 
 	f->mntns = e->hdr.mntns;
-	gt_mounts_lookup(e->hdr.mntns, e->hdr.pid, f->path, &f->mount);
+	mounts_of(f, e->hdr.mntns, p);
 	place(f, p);
+	host_view(f, e->hdr.mntns, p);
 	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind(e->nr), &f->mount);
 	gt_diagnose(f);
+	gt_layer_explain(f);
 	make_key(f);
 	gt_findings_add(f);
 }
@@ -439,6 +528,7 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 		f->sender_pid = -1;	/* unknown */
 	}
 	gt_diagnose(f);
+	gt_layer_explain(f);
 	make_key(f);
 	gt_findings_add(f);
 }
@@ -456,12 +546,20 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 			.signal = sig,
 		};
 
+		struct gt_nsfacts ns = { 0 };
+
+		gt_ns_facts(&ns, p->nskey, p->root);
+		ns.userns = false;	/* an exit has no ids to map */
+		if (e->hdr.ns_pid != e->hdr.pid)
+			ns.ns_pid = e->hdr.ns_pid;
+		x.ns = &ns;
 		gt_findings_flush(p->pid, 0, false);
 		x.findings = p->findings;
 		x.errors = p->errors;
 		if ((sig || x.exit_code) && p->verdict.weight)
 			x.verdict = &p->verdict;
 		gt_render_exit(&st->sink, &x);
+		gt_nsfacts_free(&ns);
 	}
 	if (p)
 		gt_proc_del(p);

@@ -141,6 +141,115 @@ void gt_mounts_lookup(unsigned mntns, pid_t pid, const char *path, struct gt_mou
 		facts_from(cache[i].tb, path, m);
 }
 
+unsigned gt_mounts_self_ns(void)
+{
+	static unsigned self;
+	struct stat st;
+
+	if (!self && stat("/proc/self/ns/mnt", &st) == 0)
+		self = st.st_ino;
+	return self;
+}
+
+/* The mount of tb holding path, or NULL. */
+static struct libmnt_fs *holder(struct libmnt_table *tb, const char *path)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs, *best = NULL;
+	size_t best_len = 0;
+
+	while (it && mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *t = mnt_fs_get_target(fs);
+		size_t n = t ? strlen(t) : 0;
+
+		if (t && gt_path_under(path, t) && n >= best_len) {
+			best = fs;
+			best_len = n;
+		}
+	}
+	mnt_free_iter(it);
+	return best;
+}
+
+/* "/a" + "/b" without a doubled or missing slash; rel may be "" */
+static char *join2(const char *a, const char *rel)
+{
+	char *out = NULL;
+
+	if (!strcmp(a, "/"))
+		a = "";
+	if (asprintf(&out, "%s%s%s", a, *rel && *rel != '/' ? "/" : "", *rel || *a ? rel : "/") < 0)
+		return NULL;
+	return out;
+}
+
+static char *host_path_in(struct libmnt_table *ns, struct libmnt_table *host, const char *nspath)
+{
+	struct libmnt_fs *m = holder(ns, nspath), *best = NULL, *fs;
+	struct libmnt_iter *it;
+	const char *mroot, *rest, *r;
+	size_t best_len = 0;
+	char *fsrel, *out = NULL;
+	dev_t dev;
+
+	if (!m || !(mroot = mnt_fs_get_root(m)))
+		return NULL;
+	dev = mnt_fs_get_devno(m);
+	rest = nspath + strlen(mnt_fs_get_target(m));
+	if (!strcmp(mnt_fs_get_target(m), "/"))
+		rest = nspath;
+	fsrel = join2(mroot, rest);	/* the path inside that file system */
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	while (fsrel && it && mnt_table_next_fs(host, it, &fs) == 0) {
+		r = mnt_fs_get_root(fs);
+		if (mnt_fs_get_devno(fs) != dev || !r || !gt_path_under(fsrel, r))
+			continue;
+		/* the shortest way in: the mount of the file system's top, not a bind below */
+		if (!best || strlen(r) > best_len) {
+			best = fs;
+			best_len = strlen(r);
+		}
+	}
+	mnt_free_iter(it);
+	if (best) {
+		const char *in = fsrel + (strcmp(mnt_fs_get_root(best), "/") ? best_len : 0);
+
+		out = join2(mnt_fs_get_target(best), in);
+	}
+	free(fsrel);
+	return out;
+}
+
+char *gt_mounts_host_path_file(const char *ns_mountinfo, const char *host_mountinfo,
+			       const char *nspath)
+{
+	struct libmnt_table *ns = read_table(ns_mountinfo), *host = read_table(host_mountinfo);
+	char *out = ns && host ? host_path_in(ns, host, nspath) : NULL;
+
+	mnt_unref_table(ns);
+	mnt_unref_table(host);
+	return out;
+}
+
+char *gt_mounts_host_path(unsigned mntns, pid_t pid, const char *root, const char *path)
+{
+	unsigned self = gt_mounts_self_ns();
+	char *nspath = root ? join2(root, path) : strdup(path), *out = NULL;
+	struct gt_mount_facts m;
+	int i, h;
+
+	if (!nspath)
+		return NULL;
+	gt_mounts_lookup(mntns, pid, nspath, &m);	/* reads the table if it is stale */
+	gt_mounts_lookup(self, getpid(), "/", &m);
+	i = slot(mntns, false);
+	h = slot(self, false);
+	if (i >= 0 && h >= 0 && cache[i].tb && cache[h].tb)
+		out = host_path_in(cache[i].tb, cache[h].tb, nspath);
+	free(nspath);
+	return out;
+}
+
 void gt_mounts_free(void)
 {
 	for (int i = 0; i < GT_MNTNS_CACHE; i++) {

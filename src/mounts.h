@@ -19,6 +19,21 @@ void gt_mounts_lookup(unsigned mntns, pid_t pid, const char *path, struct gt_mou
 /* Mount facts from one mountinfo file (for tests and the cache). */
 int gt_mounts_lookup_file(const char *mountinfo, const char *path, struct gt_mount_facts *m);
 
+/* The daemon's own mount namespace (the host's). */
+unsigned gt_mounts_self_ns(void);
+
+/*
+ * The file at path (below root, NULL for "/") of namespace mntns, as the
+ * host's mount table reaches it: the same file system (device) mounted
+ * here, and the path inside it. NULL when the host does not mount it (a
+ * runtime's --tmpfs exists in the container's namespace only). Caller frees.
+ */
+char *gt_mounts_host_path(unsigned mntns, pid_t pid, const char *root, const char *path);
+
+/* The same from two mount tables (for tests). */
+char *gt_mounts_host_path_file(const char *ns_mountinfo, const char *host_mountinfo,
+			       const char *nspath);
+
 void gt_mounts_free(void);
 
 #endif

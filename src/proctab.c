@@ -50,12 +50,15 @@ void gt_proc_inherit(struct gt_procinfo *c, const struct gt_procinfo *p)
 	gt_goenv_copy(&c->env, &p->env);
 	c->role = p->role;
 	c->mntns = p->mntns;
+	c->nskey = p->nskey;
+	c->root = p->root ? strdup(p->root) : NULL;
 }
 
 void gt_proc_del(struct gt_procinfo *p)
 {
 	HASH_DEL(table, p);
 	free(p->exe);
+	free(p->root);
 	gt_argv_free(&p->argv);
 	gt_goenv_free(&p->env);
 	free(p->oom.cgroup);

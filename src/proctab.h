@@ -15,6 +15,8 @@ struct gt_procinfo {
 	__u64 start_ns;		/* with pid, tells a reused pid apart */
 	pid_t go_pid;		/* the go command it belongs to, 0 if none */
 	unsigned mntns;
+	unsigned long nskey;	/* its namespaces (container.h), 0 when not seen */
+	char *root;		/* its root as the host sees it, NULL for "/" */
 	char comm[GT_COMM_LEN];
 	char *exe;
 	struct gt_argv argv;

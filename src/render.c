@@ -254,6 +254,7 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	}
 	if (f->have_limits && f->limits.seccomp_mode)
 		gt_json_str(&j, "seccomp_mode", f->limits.seccomp_mode == 2 ? "filter" : "strict");
+	gt_ns_json(&j, &f->ns, f->creds.uid, f->creds.gid);
 	return gt_json_end(&j, len);
 }
 
@@ -287,6 +288,7 @@ static char *text_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 		}
 		fputc('`', m);
 	}
+	gt_ns_text(m, &f->ns);
 	fputs(" | ", m);
 	gt_text_escape(m, f->explanation ? f->explanation : "");
 	fputs(" | fix: ", m);
@@ -380,6 +382,8 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 	} else {
 		gt_json_null(&j, "verdict");
 	}
+	if (e->ns)
+		gt_ns_json(&j, e->ns, 0, 0);
 	return gt_json_end(&j, len);
 }
 

@@ -58,6 +58,7 @@ struct gt_exit_info {
 	unsigned findings;
 	unsigned long errors;
 	const struct gt_verdict *verdict;	/* the finding that most likely failed it */
+	const struct gt_nsfacts *ns;		/* its container and pid namespace, or NULL */
 };
 
 void gt_render_exit(struct gt_sink *s, const struct gt_exit_info *e);

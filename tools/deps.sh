@@ -14,6 +14,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio checkpolicy
 	# gotraced.service under a real systemd (tests/systemd)
 	debootstrap systemd-container
+	# builds in containers and user namespaces (tests/system/container.bats)
+	podman runc uidmap fuse-overlayfs slirp4netns
 	# fleet engines the tests feed (metrics, shipped journals, JUnit): on localhost ports
 	prometheus prometheus-node-exporter systemd-journal-remote libxml2-utils curl
 	# benchmarks, fuzzing, sanitizer runs (bpftrace and libbpf-tools are the peers)

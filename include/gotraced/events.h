@@ -82,7 +82,7 @@ struct gt_hdr {
 	__u64 ts_ns;		/* bpf_ktime_get_boot_ns() */
 	__u64 start_ns;		/* process start (boot ns): pid + start is unique */
 	__u32 mntns;		/* mount namespace inode: whose mount table applies */
-	__u32 pad;
+	__u32 ns_pid;		/* tgid in the task's own pid namespace (== pid on the host) */
 	char comm[GT_COMM_LEN];
 };
 

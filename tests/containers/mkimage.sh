@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# The image the container tests run: a minbase Debian bookworm tree
+# (debootstrap, from the mirror apt uses), built once into
+# $GT_CACHE/rootfs/<stamp> outside the clone and imported into podman as
+# gotraced-test-bookworm:<stamp>. Go is not installed in it: the tests
+# bind-mount the host's toolchain read-only. A fresh CI clone on this
+# machine reuses both; a fresh machine builds them in about 3 minutes.
+#   mkimage.sh        build what is missing, print the image name
+#   mkimage.sh -c     only say whether the image is there (exit 0/1)
+set -euo pipefail
+
+cache=${GT_CACHE:-/var/cache/gotraced-test}/rootfs
+include=passwd
+stamp=bookworm-minbase-1
+root=$cache/$stamp
+image=localhost/gotraced-test-bookworm:$stamp
+
+have_image() { podman image exists "$image" 2>/dev/null; }
+
+if have_image; then
+	echo "$image"
+	exit 0
+fi
+[ "${1:-}" = -c ] && exit 1
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+if [ ! -f "$root/.gt-stamp" ]; then
+	mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+	[ -n "$mirror" ] || mirror=$(sed -n 's/^deb \(http[^ ]*debian\)\/* bookworm .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -1)
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	rm -rf "$root.tmp"
+	mkdir -p "$cache/debs"
+	echo "# containers: debootstrap bookworm from $mirror into $root (once)" >&2
+	debootstrap --variant=minbase --cache-dir="$cache/debs" --include="$include" \
+		bookworm "$root.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
+		tail -5 "$cache/debootstrap.log" >&2
+		exit 1
+	}
+	# the user the tests build as, and a home with a cache it owns
+	chroot "$root.tmp" useradd -m -u 1000 -s /bin/sh gopher
+	rm -rf "$root.tmp/var/cache/apt/archives/"*.deb
+	echo "$stamp" >"$root.tmp/.gt-stamp"
+	rm -rf "$root"
+	mv "$root.tmp" "$root"
+fi
+have_image || tar -C "$root" -c . | podman import -q - "$image" >/dev/null
+echo "$image"
