@@ -344,6 +344,11 @@ void gt_layer_explain(struct gt_finding *f)
 		free(why);
 		free(f->fix);
 		f->fix = fix;
+		/* a runtime option makes a new mount or mapping: nothing here to check it on */
+		f->fix_checked = false;
+		free(f->fix_dir);
+		f->fix_dir = NULL;
+		f->fix_dir_create = false;
 		f->ns.layer = expand(r->layer, f, owner);
 		return;
 	}
