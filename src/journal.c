@@ -44,9 +44,12 @@ static void finding(const struct gt_event_view *ev)
 {
 	const struct gt_finding *f = ev->f;
 	const char *cause = gt_cause_name(f->cause), *dir = gt_go_dir_name(f->go_dir);
-	char argv[1024] = "";
+	char argv[1024] = "", ns_pid[16] = "";
 	size_t n = 0;
 	int r;
+
+	if (f->ns.ns_pid)
+		snprintf(ns_pid, sizeof(ns_pid), "%d", f->ns.ns_pid);
 
 	for (int i = 0; i < f->go_argv.argc && n < sizeof(argv) - 1; i++) {
 		int w = snprintf(argv + n, sizeof(argv) - n, "%s%s", i ? " " : "",
@@ -77,6 +80,13 @@ static void finding(const struct gt_event_view *ev)
 			    "GOTRACED_FIX=%s", f->fix ? f->fix : "",
 			    "GOTRACED_FIX_CHECKED=%d", f->fix_checked ? 1 : 0,
 			    "GOTRACED_FIX_DIR=%s", f->fix_dir ? f->fix_dir : "",
+			    /* where it ran: empty for a process on the host */
+			    "GOTRACED_CONTAINER_RUNTIME=%s", f->ns.runtime ? f->ns.runtime : "",
+			    "GOTRACED_CONTAINER_ID=%s", f->ns.id ? f->ns.id : "",
+			    "GOTRACED_CONTAINER_NAME=%s", f->ns.name ? f->ns.name : "",
+			    "GOTRACED_POD=%s", f->ns.pod ? f->ns.pod : "",
+			    "GOTRACED_NS_PID=%s", ns_pid,
+			    "GOTRACED_HOST_PATH=%s", f->ns.host_path ? f->ns.host_path : "",
 			    "GOTRACED_JSON=%.*s", (int)ev->json_len - 1, ev->json,
 			    NULL);
 	if (r < 0)
