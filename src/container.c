@@ -53,9 +53,12 @@ static bool all_hex(const char *s, size_t n)
 /* The pod uid of "kubepods-burstable-pod<uid>.slice" or "pod<uid>" (dashes or underscores). */
 static bool pod_uid(const char *comp, size_t n, char *out, size_t size)
 {
-	const char *p = memmem(comp, n, "pod", 3);
+	const char *p = NULL;
 	size_t len;
 
+	/* the last "pod": "kubepods" has one too */
+	for (const char *q = comp; (q = memmem(q, n - (q - comp), "pod", 3)); q++)
+		p = q;
 	if (!p)
 		return false;
 	p += 3;
