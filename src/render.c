@@ -326,10 +326,13 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 				fputc(' ', m);
 			gt_text_escape(m, e->go_argv->argv[i]);
 		}
+		fputc('`', m);
+		if (e->ns)
+			gt_ns_text(m, e->ns);
 		if (e->signal)
-			fprintf(m, "` killed by %s", gt_signal_name(e->signal) ?: "signal");
+			fprintf(m, " killed by %s", gt_signal_name(e->signal) ?: "signal");
 		else
-			fprintf(m, "` exited %d", e->exit_code);
+			fprintf(m, " exited %d", e->exit_code);
 		fprintf(m, ", %u finding%s", e->findings, e->findings == 1 ? "" : "s");
 		if (e->verdict) {
 			fprintf(m, "; most likely: %s ", gt_cause_name(e->verdict->cause));

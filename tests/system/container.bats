@@ -32,6 +32,14 @@ teardown() {
 	gt_teardown
 }
 
+# The ASan run of this directory (run-all.sh, SUITE=asan) repeats every test against the
+# sanitized daemon; of these it keeps the ones whose code paths differ (identity, layer
+# words, id maps, chroot view, RESOLVE_IN_ROOT), for make test's time budget.
+asan_skip() {
+	[ "${SUITE:-system}" != asan ] ||
+		skip "same daemon code as the noexec/userns/chroot tests the ASan run keeps; run by the system suite"
+}
+
 # ctr [PODMAN-OPTIONS...] -- CMD...: run CMD in the test image as container $CTR,
 # the module at /src, Go from the host read-only (Debian's src/ is a link into share/)
 ctr() {
@@ -77,6 +85,7 @@ ctr_exits() {
 }
 
 @test "container: a clean go build and go test in podman: exit events name it, zero findings" {
+	asan_skip
 	start_daemon
 	run ctr --cidfile "$T/cid" -- sh -c 'go build -o /tmp/m . && go test .'
 	echo "$output"
@@ -114,6 +123,7 @@ ctr_exits() {
 }
 
 @test "container: --read-only root, cache on it: a volume or tmpfs for GOCACHE, not the same root" {
+	asan_skip
 	start_daemon
 	run ctr --read-only -e HOME=/root -- go build -o /dev/null .
 	echo "$output"
@@ -140,6 +150,7 @@ ctr_exits() {
 }
 
 @test "container: podman's default seccomp profile refuses a test's kcmp: named as the default" {
+	asan_skip
 	[ "$(uname -m)" = x86_64 ] || skip "kcmp's number is written for x86_64"
 	mkdir -p "$MOD/kc"
 	cat >"$MOD/kc/kc_test.go" <<'EOF'
@@ -178,6 +189,7 @@ EOF
 }
 
 @test "container: --pids-limit: process_limit at the container's --pids-limit" {
+	asan_skip
 	start_daemon
 	run ctr --pids-limit 12 -- go build -a -o /dev/null .
 	echo "$output"
@@ -191,6 +203,7 @@ EOF
 }
 
 @test "container: --memory: the OOM kill is put on the container's --memory" {
+	asan_skip
 	mkdir -p "$MOD/big"
 	cat >"$MOD/big/big_test.go" <<'EOF'
 package big
@@ -261,6 +274,7 @@ userns_go() {
 }
 
 @test "user namespace: a cache owned by the namespace's user: clean build, zero findings" {
+	asan_skip
 	mkdir -p "$T/owncache"
 	chown 101000:101000 "$T/owncache"
 	chmod -R a+rwX "$MOD"
@@ -319,6 +333,7 @@ in_chroot() {
 }
 
 @test "chroot: a clean go build and go test: zero findings" {
+	asan_skip
 	mk_chroot
 	start_daemon
 	run in_chroot sh -c 'go build -o /dev/null . && go test .'
