@@ -40,6 +40,14 @@ const struct gt_runtime gt_runtimes[] = {
 	{ NULL },
 };
 
+static bool all_hex_n(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 static bool all_hex(const char *s, size_t n)
 {
 	if (n != 64)
@@ -329,6 +337,72 @@ static unsigned long ns_ino(pid_t pid, const char *ns)
 	return stat(file, &st) ? 0 : st.st_ino;
 }
 
+/*
+ * Rootless podman on cgroup v1 leaves its containers in the user's own
+ * cgroup: the container says what it is in its environment (container=podman,
+ * as systemd-nspawn and lxc do too), podman's hostname is the id's first 12
+ * digits, and the user's containers.json has the rest. owner: the host uid
+ * that is root inside.
+ */
+static void from_environ(struct entry *e, pid_t pid, __u32 owner)
+{
+	static const struct { const char *value, *runtime; } envs[] = {
+		{ "podman", "podman" }, { "systemd-nspawn", "nspawn" }, { "lxc", "lxc" },
+		{ "docker", "docker" },
+	};
+	char file[64], *env, *host = NULL, *kind = NULL, *text = NULL;
+	size_t n;
+	FILE *fp;
+
+	snprintf(file, sizeof(file), "/proc/%d/environ", pid);
+	fp = fopen(file, "re");
+	if (!fp)
+		return;
+	env = calloc(1, 65537);
+	n = env ? fread(env, 1, 65536, fp) : 0;
+	fclose(fp);
+	for (char *v = env; v && v < env + n; v += strlen(v) + 1) {
+		if (!strncmp(v, "container=", 10))
+			kind = v + 10;
+		else if (!strncmp(v, "HOSTNAME=", 9))
+			host = v + 9;
+	}
+	for (size_t i = 0; kind && i < sizeof(envs) / sizeof(envs[0]); i++) {
+		if (strcmp(kind, envs[i].value))
+			continue;
+		for (const struct gt_runtime *r = gt_runtimes; r->runtime; r++)
+			if (!strcmp(r->runtime, envs[i].runtime)) {
+				e->rt = r;
+				break;
+			}
+	}
+	if (e->rt && !strcmp(e->rt->runtime, "podman") && host && strlen(host) == 12 &&
+	    all_hex_n(host, 12)) {
+		struct passwd *pw = getpwuid(owner);
+		char *at, *q;
+
+		if (pw) {
+			char path[PATH_MAX];
+
+			snprintf(path, sizeof(path), "%s/.local/share/containers/storage/"
+				 "overlay-containers/containers.json", pw->pw_dir);
+			text = read_text(path, 4 << 20);
+		}
+		if (!text)
+			text = read_text(gt_runtimes[0].state, 4 << 20);
+		snprintf(file, sizeof(file), "\"id\":\"%s", host);
+		at = text ? strstr(text, file) : NULL;
+		if (at && (q = strchr(at + 6, '"')) && q - (at + 6) == 64) {
+			snprintf(e->id, sizeof(e->id), "%.64s", at + 6);
+			gt_state_name(at, e->rt->name_key, NULL, e->name, sizeof(e->name));
+		} else {
+			snprintf(e->id, sizeof(e->id), "%s", host);
+		}
+	}
+	free(text);
+	free(env);
+}
+
 static void resolve(struct entry *e, pid_t pid)
 {
 	char file[64], *text, pod_uid_buf[64];
@@ -344,7 +418,7 @@ static void resolve(struct entry *e, pid_t pid)
 	}
 	free(text);
 	e->userns = ns_ino(pid, "user") != ns_ino(getpid(), "user");
-	if (e->userns) {
+	if (e->userns || !e->rt) {
 		snprintf(file, sizeof(file), "/proc/%d/uid_map", pid);
 		text = read_text(file, 8192);
 		if (text)
@@ -355,6 +429,14 @@ static void resolve(struct entry *e, pid_t pid)
 		if (text)
 			gt_idmap_parse(&e->gid, text);
 		free(text);
+	}
+	if (!e->rt) {
+		__u32 owner = 0;
+
+		for (int i = 0; i < e->uid.n; i++)
+			if (e->uid.e[i].inside == 0)
+				owner = e->uid.e[i].outside;
+		from_environ(e, pid, owner);
 	}
 	gt_debug("ns %lx of %d: %s %s %s userns %d (%d uid extents)", e->key, pid,
 		 e->rt ? e->rt->runtime : "host", e->id, e->name, e->userns, e->uid.n);

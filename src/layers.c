@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include "decode.h"
 #include "layers.h"
 
 enum cond {
@@ -27,7 +28,8 @@ enum cond {
 
 /*
  * {rt} runtime, {mnt} mount point, {var} Go variable, {dir} its directory,
- * {sc} syscall, {uid} uid inside, {owner} the owner on the host, {cg} cgroup.
+ * {sc} syscall, {uid} "uid N" inside, {nsuid} N, {owner} the owner in both views, {cg}
+ * cgroup, {hostdir} the host's path of {dir} (a volume's source).
  * runtime "*" is any container runtime (not a chroot); "userns" a user
  * namespace without a runtime (unshare). First matching row wins.
  * Where each came from: podman-run(1) and docker-run(1) of Debian 12
@@ -74,8 +76,8 @@ static const struct layer_row {
 	{ "podman", GC_PERMISSION, UNMAPPED, "{rt} --userns / :U",
 	  "the volume belongs to {owner} (rootless {rt} maps only the user's subordinate ids)",
 	  "run with --userns=keep-id (the host user is the same uid inside), or let podman chown "
-	  "the volume: -v HOSTDIR:{dir}:U, or hand it over once: podman unshare chown -R {uid} "
-	  "HOSTDIR" },
+	  "the volume: -v {hostdir}:{dir}:U, or hand it over once: podman unshare chown -R "
+	  "{nsuid} {hostdir}" },
 	{ "*", GC_PERMISSION, UNMAPPED, "{rt} user namespace",
 	  "the volume belongs to {owner}",
 	  "map the volume's owner into the container's user namespace or chown the volume on "
@@ -111,14 +113,14 @@ static const struct layer_row {
 	  "go build -p 1, go test -p 1" },
 	{ "*", GC_SELINUX, ANY, "{rt} volume label",
 	  "a volume the container did not relabel",
-	  "relabel the volume for the container: -v HOSTDIR:{dir}:z (shared) or :Z (private to "
-	  "this container)" },
+	  "relabel the volume for the container: -v {hostdir}:{dir}:z (shared) or :Z (private "
+	  "to this container)" },
 };
 
 /* Expand the {tokens} of a row's text. */
 static char *expand(const char *tpl, const struct gt_finding *f, const char *owner)
 {
-	char *buf = NULL, uid[32];
+	char *buf = NULL, uid[32], nsuid[16], *hostdir = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	__u32 in;
@@ -127,6 +129,14 @@ static char *expand(const char *tpl, const struct gt_finding *f, const char *own
 		return NULL;
 	gt_idmap_inside(&f->ns.uid, f->creds.fsuid, &in);
 	snprintf(uid, sizeof(uid), "uid %u", f->ns.userns ? in : f->creds.fsuid);
+	snprintf(nsuid, sizeof(nsuid), "%u", f->ns.userns ? in : f->creds.fsuid);
+	/* host_path ends in what path has below the Go directory: cut it off */
+	if (f->ns.host_path && f->go_dir_path && f->path && gt_path_under(f->path, f->go_dir_path)) {
+		size_t below = strlen(f->path) - strlen(f->go_dir_path), hl = strlen(f->ns.host_path);
+
+		if (hl > below && !strcmp(f->ns.host_path + hl - below, f->path + strlen(f->go_dir_path)))
+			hostdir = strndup(f->ns.host_path, hl - below);
+	}
 	for (const char *p = tpl; *p; p++) {
 		const char *e = *p == '{' ? strchr(p, '}') : NULL;
 		const char *v = NULL;
@@ -153,6 +163,10 @@ static char *expand(const char *tpl, const struct gt_finding *f, const char *own
 			v = uid;
 		else if (TOK("owner"))
 			v = owner ? owner : "another user";
+		else if (TOK("nsuid"))
+			v = nsuid;
+		else if (TOK("hostdir"))
+			v = hostdir ? hostdir : "HOSTDIR";
 		else if (TOK("cg"))
 			v = f->cgroup ? f->cgroup : "the container's cgroup";
 #undef TOK
@@ -162,6 +176,7 @@ static char *expand(const char *tpl, const struct gt_finding *f, const char *own
 			fwrite(p, 1, n + 2, m);
 		p = e;
 	}
+	free(hostdir);
 	return fclose(m) ? (free(buf), NULL) : buf;
 }
 

@@ -8,6 +8,7 @@
 # machine reuses both; a fresh machine builds them in about 3 minutes.
 #   mkimage.sh        build what is missing, print the image name
 #   mkimage.sh -c     only say whether the image is there (exit 0/1)
+#   mkimage.sh -u USER  the same image in USER's rootless storage (after the tree exists)
 set -euo pipefail
 
 cache=${GT_CACHE:-/var/cache/gotraced-test}/rootfs
@@ -16,6 +17,23 @@ stamp=bookworm-minbase-1
 root=$cache/$stamp
 image=localhost/gotraced-test-bookworm:$stamp
 
+as_user=
+if [ "${1:-}" = -u ]; then
+	as_user=$2
+	shift 2
+fi
+podman() {
+	if [ -n "$as_user" ]; then
+		# rootless podman of USER, with a runtime dir of its own (no logind here)
+		local rt=/tmp/gotraced-test-podman-$as_user
+		mkdir -p "$rt" && chown "$as_user:" "$rt" && chmod 0700 "$rt"
+		setpriv --reuid="$as_user" --regid="$as_user" --init-groups \
+			env HOME="$(getent passwd "$as_user" | cut -d: -f6)" XDG_RUNTIME_DIR="$rt" \
+			podman "$@"
+	else
+		command podman "$@"
+	fi
+}
 have_image() { podman image exists "$image" 2>/dev/null; }
 
 if have_image; then

@@ -345,6 +345,86 @@ in_chroot() {
 	[ -n "$(jsel '.type == "exit" and .container_runtime == "chroot" and .exit_code == 0')" ]
 }
 
+# rl_ctr [PODMAN-OPTIONS...] -- CMD...: ctr as rootless podman of $GT_USER (its
+# subordinate ids 100000-165535; the image imported into its storage once)
+rl_ctr() {
+	local img
+	ensure_gtuser
+	grep -q "^$GT_USER:" /etc/subuid || skip "$GT_USER has no /etc/subuid range"
+	img=$("$BATS_TEST_DIRNAME/../containers/mkimage.sh" -u "$GT_USER") ||
+		{ echo "cannot import the image for $GT_USER"; return 1; }
+	chmod -R a+rwX "$MOD"
+	local rt=/tmp/gotraced-test-podman-$GT_USER opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	setpriv --reuid="$GT_USER" --regid="$GT_USER" --init-groups \
+		env HOME="$(getent passwd "$GT_USER" | cut -d: -f6)" XDG_RUNTIME_DIR="$rt" \
+		podman run --rm --runtime runc --network=none --name "$CTR" \
+		--ulimit nofile=1024:4096 --ulimit nproc=4096:4096 \
+		-v "$GO_HOST:$GO_HOST:ro" -v /usr/share/go-1.19:/usr/share/go-1.19:ro \
+		-v "$MOD:/src" -w /src -e PATH="$GO_HOST/bin:/usr/bin:/bin" \
+		-e CGO_ENABLED=0 -e GOPROXY=off -e GOFLAGS=-mod=mod -e HOME=/tmp \
+		"${opts[@]}" "$img" "$@"
+}
+
+@test "rootless podman: a volume owned by the host user is root's inside: --userns=keep-id or :U" {
+	asan_skip
+	mkdir -p "$T/usercache"
+	chown "$GT_USER:" "$T/usercache"
+	chmod 0755 "$T/usercache"
+	start_daemon
+	run rl_ctr --user 1000:1000 -v "$T/usercache:/gocache" -e GOCACHE=/gocache \
+		-- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	ctr_exits >/dev/null
+	stop_daemon
+	f=$(ctr_findings '.cause == "permission"' | head -n1)
+	echo "$f"
+	jq -e --arg T "$T" --arg u "$(id -u "$GT_USER")" '.container_runtime == "podman"
+		and (.container_id | length) == 64 and .ns_uid == 1000 and .uid == 100999
+		and (.explanation | contains("owned by uid 0 (host uid " + $u + ")"))
+		and .fix_layer == "podman --userns / :U" and (.fix | contains("--userns=keep-id"))
+		and (.fix | contains("-v " + $T + "/usercache:/gocache:U"))
+		and (.fix | contains("podman unshare chown -R 1000 " + $T + "/usercache"))
+		and (.host_path | startswith($T + "/usercache/"))' <<<"$f"
+}
+
+@test "rootless podman: a volume owned by host root is unmapped inside (65534)" {
+	mkdir -p "$T/rootcache"
+	chmod 0755 "$T/rootcache"
+	start_daemon
+	run rl_ctr -v "$T/rootcache:/gocache" -e GOCACHE=/gocache -- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	ctr_exits >/dev/null
+	stop_daemon
+	f=$(ctr_findings '.cause == "permission"' | head -n1)
+	echo "$f"
+	jq -e --arg T "$T" '.container_runtime == "podman" and .ns_uid == 0 and .ns_gid == 0
+		and (.explanation | contains("host uid 0, which is not mapped into its user namespace (seen inside as 65534)"))
+		and (.fix | contains("--userns=keep-id"))
+		and (.fix | contains("podman unshare chown -R 0 " + $T + "/rootcache"))' <<<"$f"
+}
+
+@test "rootless podman: a volume owned by the host user, built as root inside: clean, zero findings" {
+	asan_skip
+	mkdir -p "$T/usercache"
+	chown "$GT_USER:" "$T/usercache"
+	start_daemon
+	run rl_ctr -v "$T/usercache:/gocache" -e GOCACHE=/gocache -- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	x=$(ctr_exits)
+	stop_daemon
+	echo "$x"
+	jq -e '.exit_code == 0 and .container_runtime == "podman"' <<<"$x"
+	[ -z "$(ctr_findings)" ]
+}
+
 @test "safe examination: a refused path that is a symlink to a host file is judged inside the container" {
 	# GOCACHE=/src/cache is an absolute link to /$CTR: inside, a root-owned 0755 tmpfs;
 	# on the host, a world-writable directory. Followed from the host, owner and mode
