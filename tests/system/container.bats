@@ -394,6 +394,7 @@ rl_ctr() {
 }
 
 @test "rootless podman: a volume owned by host root is unmapped inside (65534)" {
+	asan_skip
 	mkdir -p "$T/rootcache"
 	chmod 0755 "$T/rootcache"
 	start_daemon
@@ -408,21 +409,6 @@ rl_ctr() {
 		and (.explanation | contains("host uid 0, which is not mapped into its user namespace (seen inside as 65534)"))
 		and (.fix | contains("--userns=keep-id"))
 		and (.fix | contains("podman unshare chown -R 0 " + $T + "/rootcache"))' <<<"$f"
-}
-
-@test "rootless podman: a volume owned by the host user, built as root inside: clean, zero findings" {
-	asan_skip
-	mkdir -p "$T/usercache"
-	chown "$GT_USER:" "$T/usercache"
-	start_daemon
-	run rl_ctr -v "$T/usercache:/gocache" -e GOCACHE=/gocache -- go build -o /dev/null .
-	echo "$output"
-	[ "$status" -eq 0 ]
-	x=$(ctr_exits)
-	stop_daemon
-	echo "$x"
-	jq -e '.exit_code == 0 and .container_runtime == "podman"' <<<"$x"
-	[ -z "$(ctr_findings)" ]
 }
 
 @test "safe examination: a refused path that is a symlink to a host file is judged inside the container" {
