@@ -104,7 +104,7 @@ ctr_exits() {
 
 @test "container: --tmpfs /tmp:noexec with go test: noexec at the runtime's --tmpfs, pid inside" {
 	start_daemon
-	run ctr_warm --tmpfs /tmp:rw,noexec -- go test .
+	run ctr_warm --tmpfs /tmp:rw,noexec -- go test -count=1 .
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"permission denied"* ]]
@@ -171,7 +171,7 @@ func TestKcmp(t *testing.T) {
 }
 EOF
 	start_daemon
-	run ctr_warm -- go test ./kc
+	run ctr_warm -- go test -count=1 ./kc
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"kcmp: operation not permitted"* ]]
@@ -223,7 +223,7 @@ func TestBig(t *testing.T) {
 }
 EOF
 	start_daemon
-	run ctr_warm --memory 128m --memory-swap 128m -- go test ./big
+	run ctr_warm --memory 128m --memory-swap 128m -- go test -count=1 ./big
 	echo "$output"
 	[ "$status" -ne 0 ]
 	ctr_exits >/dev/null
@@ -318,7 +318,7 @@ in_chroot() {
 	mount -t tmpfs -o noexec tmpfs "$R/tmp/nx"
 	start_daemon
 	# go_cmd records unshare's pid; go runs as its grandchild
-	run in_chroot env TMPDIR=/tmp/nx go test .
+	run in_chroot env TMPDIR=/tmp/nx go test -count=1 .
 	echo "$output"
 	[ "$status" -ne 0 ]
 	wait_json '.type == "exit" and .container_runtime == "chroot" and .go_argv[1] == "test"' 20
