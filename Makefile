@@ -5,13 +5,19 @@ OUTPUT   := .output
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
-ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+ARCH     ?= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+GOARCH   := $(if $(filter arm64,$(ARCH)),arm64,amd64)
 VMLINUX  := vmlinux/$(ARCH)/vmlinux.h
 PREFIX   ?= /usr/local
 
 BPF_UNITS := proc syserr signal lsm
 BPF_OBJS  := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_UNITS))
 SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
+# each object again with bounded loops instead of bpf_loop (kernels < 5.17):
+# same maps, programs and globals, so the loader opens it through the same
+# skeleton; only its ELF image is used (bpf/gotraced.bpf.h, GT_BOUNDED_LOOPS)
+BPF_OBJS  += $(patsubst %,$(OUTPUT)/%.bounded.bpf.o,$(BPF_UNITS))
+SKELS     += $(patsubst %,$(OUTPUT)/%.bounded.skel.h,$(BPF_UNITS))
 
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
@@ -27,6 +33,18 @@ INCLUDES  := -I$(OUTPUT) -Iinclude -Isrc
 CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -Wno-unused-result -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE
 LDLIBS    := -lbpf -lelf -lz -lmount -lseccomp -lselinux -lsystemd
+
+# Cross-building for arm64 (`make arm64`: the tools in .output/arm64/):
+# the same sources, ARCH=arm64 (its vmlinux.h, __TARGET_ARCH_arm64), the
+# libraries from an arm64 sysroot (tools/arm64-sysroot.sh).
+ARM64_SYSROOT ?= /var/cache/gotraced-test/arm64-sysroot
+ifdef CROSS_SYSROOT
+SR        := $(CROSS_SYSROOT)
+CFLAGS    += -I$(SR)/usr/include -I$(SR)/usr/include/aarch64-linux-gnu
+LDFLAGS   += -L$(SR)/usr/lib/aarch64-linux-gnu -L$(SR)/lib/aarch64-linux-gnu \
+             -Wl,-rpath-link,$(SR)/usr/lib/aarch64-linux-gnu:$(SR)/lib/aarch64-linux-gnu
+endif
+BIN       ?= gotraced
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux/$(ARCH) -Iinclude
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -43,13 +61,13 @@ endif
 .DELETE_ON_ERROR:
 # the BPF objects are intermediates of the skeletons: keep them, or every make rebuilds
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all deps test test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
+.PHONY: arm64 test-kernels all deps test test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
-all: gotraced
+all: $(BIN)
 
-gotraced: $(APP_OBJS)
+$(BIN): $(APP_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
 
 $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/helpers:
 	$(Q)mkdir -p $@
@@ -58,6 +76,15 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/%.bounded.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DGT_BOUNDED_LOOPS -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/%.bounded.skel.h: $(OUTPUT)/%.bounded.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bounded_bpf > $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -82,7 +109,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 
 $(OUTPUT)/helpers/%: tests/helpers/%.c | $(OUTPUT)/helpers
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -lseccomp -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) -lseccomp -o $@
 
 test-unit: $(UNIT_TESTS)
 	@tests/run-unit.sh $(UNIT_TESTS)
@@ -101,7 +128,8 @@ test: gotraced $(UNIT_TESTS) $(HELPERS)
 # Guest-kernel tests (tests/guest/README.md): SELinux, fexit and BPF LSM,
 # which this kernel cannot show, under qemu booting Debian's stock kernel.
 GUEST_OUT  := $(OUTPUT)/guest/build
-GUEST_BINS := $(GUEST_OUT)/lsmprobe $(GUEST_OUT)/gtlabel $(GUEST_OUT)/gtguest.test
+GUEST_BINS := $(GUEST_OUT)/lsmprobe $(GUEST_OUT)/gtlabel $(GUEST_OUT)/gtguest.test \
+              $(GUEST_OUT)/go
 
 $(GUEST_OUT):
 	$(Q)mkdir -p $@
@@ -117,7 +145,7 @@ $(GUEST_OUT)/lsmprobe.skel.h: $(GUEST_OUT)/lsmprobe.bpf.o
 
 $(GUEST_OUT)/lsmprobe: tests/guest/lsmprobe.c tests/guest/lsmprobe.h $(GUEST_OUT)/lsmprobe.skel.h
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(GUEST_OUT) -Itests/guest $< -lbpf -lelf -lz -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(GUEST_OUT) -Itests/guest $< $(LDFLAGS) -lbpf -lelf -lz -o $@
 
 $(GUEST_OUT)/gtlabel: tests/guest/gtlabel.c | $(GUEST_OUT)
 	$(call msg,CC,$@)
@@ -126,16 +154,34 @@ $(GUEST_OUT)/gtlabel: tests/guest/gtlabel.c | $(GUEST_OUT)
 # static (no cgo): runs in the guest without any library
 $(GUEST_OUT)/gtguest.test: $(wildcard tests/guest/gomod/*) | $(GUEST_OUT)
 	$(call msg,GO-TEST,$@)
-	$(Q)cd tests/guest/gomod && CGO_ENABLED=0 GOPROXY=off GOFLAGS= \
+	$(Q)cd tests/guest/gomod && CGO_ENABLED=0 GOARCH=$(GOARCH) GOPROXY=off GOFLAGS= \
 		go test -c -o $(abspath $@) .
 
+# the go command's stand-in in the kernel matrix's guests (tests/guest/gomod/gtgo)
+$(GUEST_OUT)/go: $(wildcard tests/guest/gomod/gtgo/*.go) | $(GUEST_OUT)
+	$(call msg,GO,$@)
+	$(Q)cd tests/guest/gomod && CGO_ENABLED=0 GOARCH=$(GOARCH) GOPROXY=off GOFLAGS= \
+		go build -o $(abspath $@) ./gtgo
+
 guest-bins: $(GUEST_BINS)
+
+# Everything the arm64 guest of the kernel matrix runs, cross-built.
+ARM64_CC ?= aarch64-linux-gnu-gcc
+arm64:
+	@tools/arm64-sysroot.sh $(ARM64_SYSROOT)
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 CC=$(ARM64_CC) OUTPUT=$(OUTPUT)/arm64 \
+		CROSS_SYSROOT=$(ARM64_SYSROOT)/root BIN=$(OUTPUT)/arm64/gotraced \
+		$(OUTPUT)/arm64/gotraced guest-bins $(OUTPUT)/arm64/helpers/gt-seccomp
 
 # (prerequisites expand when read: name them after GUEST_BINS is defined)
 test: $(GUEST_BINS)
 
 test-guest: gotraced $(GUEST_BINS)
 	@tests/guest/run.sh
+
+# The whole kernel matrix, the arm64 guest included (minutes under TCG).
+test-kernels: gotraced $(GUEST_BINS) $(HELPERS) arm64
+	@GT_MATRIX_ALL=1 tests/guest/matrix.sh
 
 # gotraced.service under a real systemd: a bookworm tree booted by
 # systemd-nspawn (tests/systemd/README.md). The first run debootstraps it

@@ -17,6 +17,47 @@
 /* Set by the loader before load. */
 const volatile __u32 targeted = 0;	/* --pid / run mode: only descendants of the roots */
 
+/*
+ * Kernel features the loader probed (src/loader.c, probe_features()), frozen
+ * in .rodata before load: the verifier follows only the branch this kernel
+ * can run and drops the other, so one object loads on 5.10 and on 6.18.
+ * Code that needs one of them reads it through the helpers below, never
+ * directly. bpf_loop (5.17) is not among them: a bpf_loop callback is an
+ * instruction older kernels reject even in dead code, so each object is
+ * built twice (GT_BOUNDED_LOOPS below) and the loader picks the image.
+ */
+const volatile __u32 has_task_btf = 0;		/* bpf_get_current_task_btf(), 5.11 */
+const volatile __u32 has_task_storage = 0;	/* BPF_MAP_TYPE_TASK_STORAGE, 5.11 */
+const volatile __u32 has_task_pt_regs = 0;	/* bpf_task_pt_regs(), 5.15 */
+
+/*
+ * gt_loop(n, fn): call fn(i, NULL) for i = 0..n-1 until it returns
+ * non-zero. A step keeps its state in a map, never in a context on the
+ * stack: bpf_loop() where the kernel has it; otherwise a loop calling the
+ * step through a global function (GT_STEP(fn)), which the verifier checks
+ * once rather than at every iteration with every value it could hold.
+ */
+#ifdef GT_BOUNDED_LOOPS
+#define GT_STEP(fn)							\
+	__noinline long fn##_g(__u32 i)					\
+	{								\
+		return fn(i, NULL);					\
+	}
+#define gt_loop(n, fn)							\
+	({								\
+		__u32 __i;						\
+		_Pragma("clang loop unroll(disable)")			\
+		for (__i = 0; __i < (n); __i++)				\
+			if (fn##_g(__i))				\
+				break;					\
+	})
+#define GT_LOOP_MAX(full, bounded)	(bounded)
+#else
+#define GT_STEP(fn)
+#define gt_loop(n, fn)	bpf_loop(n, fn, NULL, 0)
+#define GT_LOOP_MAX(full, bounded)	(full)
+#endif
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -82,6 +123,92 @@ static __always_inline void lsm_disarm(struct lsm_state *s)
 		__sync_fetch_and_add(n, -1);
 }
 
+/* All zeroes, as big as the largest per-thread state: what the hash fallback starts from. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lsm_state);
+} zero_state SEC(".maps");
+
+/*
+ * The current task. The BTF variant lets programs read its fields
+ * directly; the older one returns a plain address, so every read of it
+ * goes through BPF_CORE_READ (which works on both).
+ */
+static __always_inline struct task_struct *current_task(void)
+{
+	if (has_task_btf)
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+/*
+ * Per-thread state: task storage where the kernel has it, else the same
+ * map turned by the loader into a hash keyed by thread id, which
+ * sched_process_exit cleans (forget_thread()). t must be a BTF task
+ * pointer (a tp_btf argument or current_task()) when has_task_storage.
+ */
+static __always_inline void *thread_state(void *map, struct task_struct *t, bool create)
+{
+	__u32 tid;
+	void *s;
+
+	if (has_task_storage)
+		return bpf_task_storage_get(map, t, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	tid = BPF_CORE_READ(t, pid);
+	s = bpf_map_lookup_elem(map, &tid);
+	if (s || !create)
+		return s;
+	/* a zeroed value, as task storage creates it */
+	{
+		__u32 zero = 0;
+		void *z = bpf_map_lookup_elem(&zero_state, &zero);
+
+		if (!z || bpf_map_update_elem(map, &tid, z, BPF_NOEXIST))
+			return NULL;
+	}
+	return bpf_map_lookup_elem(map, &tid);
+}
+
+/* A thread ends: drop its fallback state (task storage frees itself). */
+static __always_inline void forget_thread(struct task_struct *t)
+{
+	__u32 tid;
+
+	if (has_task_storage)
+		return;
+	tid = BPF_CORE_READ(t, pid);
+	bpf_map_delete_elem(&lsm_states, &tid);
+}
+
+/* The syscall number in a task's saved registers, and the audit arch of its calls. */
+#if defined(__TARGET_ARCH_arm64)
+#define GT_REG_NR	syscallno
+#define GT_AUDIT_ARCH	0xc00000b7	/* AUDIT_ARCH_AARCH64 */
+/* after syscall_rollback(): the return register holds the first argument again */
+#define GT_REGS_ROLLED_BACK(r)	(BPF_CORE_READ(r, regs[0]) == BPF_CORE_READ(r, orig_x0))
+#else
+#define GT_REG_NR	orig_ax
+#define GT_AUDIT_ARCH	0xc000003e	/* AUDIT_ARCH_X86_64 */
+/* after syscall_rollback(): ax holds the syscall number again */
+#define GT_REGS_ROLLED_BACK(r)	(BPF_CORE_READ(r, ax) == BPF_CORE_READ(r, orig_ax))
+#endif
+
+/*
+ * The registers a task entered its syscall with. Without bpf_task_pt_regs()
+ * they are where task_pt_regs() finds them: the top of the kernel stack
+ * (THREAD_SIZE 16 KiB on x86-64 and arm64 without KASAN, as Debian builds).
+ */
+#define GT_THREAD_SIZE	16384
+
+static __always_inline struct pt_regs *task_regs(struct task_struct *t)
+{
+	if (has_task_pt_regs)
+		return (struct pt_regs *)bpf_task_pt_regs(t);
+	return (struct pt_regs *)((char *)BPF_CORE_READ(t, stack) + GT_THREAD_SIZE) - 1;
+}
+
 static __always_inline void stat_inc(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);
@@ -144,10 +271,14 @@ _Static_assert(sizeof(struct gt_syserr_event) + GT_DATA_SIZE <= GT_SCRATCH_SIZE,
 /* Path components, written back to front. */
 struct gt_walk {
 	char buf[2 * GT_PATH_MAX];
-	/* kept here, not on the stack, so the verifier sees one state per step */
+	/* the walk's state: kept here, not on the stack (gt_loop) */
 	__u32 pos;
 	__u32 done;		/* the walk reached the root: nothing was cut */
+	__u64 d, mnt;		/* walk_path: struct dentry *, struct mount * */
+	__u64 kn;		/* walk_kn: struct kernfs_node * */
 };
+
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -155,6 +286,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct gt_walk);
 } walk_buf SEC(".maps");
+
+static __always_inline struct gt_walk *get_walk(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&walk_buf, &zero);
+}
 
 /* Copy a record built in scratch to the ring buffer; count it lost if full. */
 static __always_inline void output(struct gt_scratch *s, __u32 size, __u32 lost_stat)
@@ -235,71 +373,75 @@ static __always_inline void fill_creds(struct gt_creds *c, struct task_struct *t
 
 #define GT_WALK_DEPTH	128
 
-struct walk_ctx {
-	struct gt_walk *w;
-	struct dentry *d;
-	struct mount *mnt;
-};
-
 /* One step towards the root: prepend a component or cross a mount. */
-static long walk_step(__u32 i, struct walk_ctx *c)
+static long walk_step(__u32 i, void *unused)
 {
-	struct mount *mnt = c->mnt;
-	struct dentry *d = c->d, *parent = BPF_CORE_READ(d, d_parent);
-	struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct gt_walk *w = get_walk();
+	struct mount *mnt;
+	struct dentry *d, *parent, *root;
 	__u32 len, pos;
 
+	if (!w)
+		return 1;
+	mnt = (void *)w->mnt;
+	d = (void *)w->d;
+	parent = BPF_CORE_READ(d, d_parent);
+	root = BPF_CORE_READ(mnt, mnt.mnt_root);
 	if (d == root || d == parent) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 		if (up == mnt || !up) {
-			c->w->done = 1;	/* the namespace's root */
+			w->done = 1;	/* the namespace's root */
 			return 1;
 		}
-		c->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		c->mnt = up;
+		w->d = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = (__u64)up;
 		return 0;
 	}
 	len = BPF_CORE_READ(d, d_name.len) & 255;
-	pos = c->w->pos;
+	pos = w->pos;
 	if (pos < len + 2)
 		return 1;	/* longer than GT_PATH_MAX with its NUL: keep the tail */
 	pos -= len;
-	bpf_probe_read_kernel(&c->w->buf[pos & (GT_PATH_MAX - 1)], len,
+	bpf_probe_read_kernel(&w->buf[pos & (GT_PATH_MAX - 1)], len,
 			      BPF_CORE_READ(d, d_name.name));
 	pos -= 1;
-	c->w->buf[pos & (GT_PATH_MAX - 1)] = '/';
-	c->w->pos = pos;
-	c->d = parent;
+	w->buf[pos & (GT_PATH_MAX - 1)] = '/';
+	w->pos = pos;
+	w->d = (__u64)parent;
 	return 0;
 }
+GT_STEP(walk_step)
 
 /*
  * Absolute path of a (vfsmount, dentry) pair, as seen from the root of the
  * mount namespace, without bpf_d_path (not allowed from tracepoints). The
  * result is left at the end of walk_buf's first half; returns its length.
- * Takes no pointer into the record so the verifier checks it only once.
+ * A global function taking a plain address: the verifier checks it once,
+ * not at each of its callers.
  */
-static __noinline __attribute__((unused)) __u32 walk_path(const struct path *path)
+__noinline __u32 walk_path(__u64 path_addr)
 {
-	__u32 zero = 0;
+	const struct path *path = (const void *)path_addr;
 	struct vfsmount *vmnt = BPF_CORE_READ(path, mnt);
-	struct walk_ctx c = {
-		.w = bpf_map_lookup_elem(&walk_buf, &zero),
-		.d = BPF_CORE_READ(path, dentry),
-		.mnt = container_of(vmnt, struct mount, mnt),
-	};
+	struct dentry *d = BPF_CORE_READ(path, dentry);
+	struct gt_walk *w = get_walk();
 
-	if (!c.d || !vmnt || !c.w)
+	if (!d || !vmnt || !w)
 		return 0;
-	c.w->pos = GT_PATH_MAX;
-	c.w->done = 0;
-	bpf_loop(GT_WALK_DEPTH, walk_step, &c, 0);
-	if (c.w->pos >= GT_PATH_MAX) {
-		c.w->pos = GT_PATH_MAX - 1;
-		c.w->buf[GT_PATH_MAX - 1] = '/';
+	w->d = (__u64)d;
+	w->mnt = (__u64)container_of(vmnt, struct mount, mnt);
+	w->pos = GT_PATH_MAX;
+	w->done = 0;
+	gt_loop(GT_WALK_DEPTH, walk_step);
+	w = get_walk();
+	if (!w)
+		return 0;
+	if (w->pos >= GT_PATH_MAX) {
+		w->pos = GT_PATH_MAX - 1;
+		w->buf[GT_PATH_MAX - 1] = '/';
 	}
-	return GT_PATH_MAX - c.w->pos;
+	return GT_PATH_MAX - (w->pos & (GT_PATH_MAX - 1));
 }
 
 /* Did the last walk_path() stop before the root (too long or too deep)? */
@@ -325,67 +467,80 @@ static __always_inline __u32 put_walk_result(__u32 len, char *dst)
 	return len + 1;
 }
 
-#define put_walked(path, dst)	put_walk_result(walk_path(path), dst)
-#define put_kn_path(kn, dst)	put_walk_result(walk_kn(kn), dst)
+#define put_walked(path, dst)	put_walk_result(walk_path((__u64)(path)), dst)
+#define put_kn_path(kn, dst)	put_walk_result(walk_kn((__u64)(kn)), dst)
 
-/* kernfs_node::parent became __parent in 6.15 */
+/*
+ * kernfs_node::parent became __parent in 6.15; both spelled here, so the
+ * code builds against either vmlinux.h (the arm64 one is 6.12's).
+ */
 struct kernfs_node___old {
 	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
 } __attribute__((preserve_access_index));
 
 static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 {
 	if (bpf_core_field_exists(struct kernfs_node___old, parent))
 		return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
-	return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
 }
 
-struct kn_ctx {
-	struct gt_walk *w;
-	struct kernfs_node *kn;
-};
-
-static long kn_step(__u32 i, struct kn_ctx *c)
+static long kn_step(__u32 i, void *unused)
 {
-	struct kernfs_node *kn = c->kn, *parent = kn_parent(kn);
-	const char *name = BPF_CORE_READ(kn, name);
-	__u32 len, pos = c->w->pos;
+	struct gt_walk *w = get_walk();
+	struct kernfs_node *kn, *parent;
+	const char *name;
+	__u32 len, pos;
 	long n;
 
+	if (!w)
+		return 1;
+	kn = (void *)w->kn;
+	parent = kn_parent(kn);
+	name = BPF_CORE_READ(kn, name);
+	pos = w->pos;
 	if (!parent)
 		return 1;	/* the hierarchy's root has no name of its own */
 	/* names are short: read into the 256 bytes before pos, then slide */
-	if (pos < 257)
+	if (pos < 257 || pos > GT_PATH_MAX)
 		return 1;
-	n = bpf_probe_read_kernel_str(&c->w->buf[(pos - 256) & (GT_PATH_MAX - 1)], 256, name);
+	n = bpf_probe_read_kernel_str(&w->buf[(pos - 256) & (GT_PATH_MAX - 1)], 256, name);
 	if (n <= 1)
 		return 1;
 	len = (n - 1) & 255;
 	/* move the name so it ends right before pos */
-	bpf_probe_read_kernel(&c->w->buf[(pos - len) & (GT_PATH_MAX - 1)], len,
-			      &c->w->buf[(pos - 256) & (GT_PATH_MAX - 1)]);
+	bpf_probe_read_kernel(&w->buf[(pos - len) & (GT_PATH_MAX - 1)], len,
+			      &w->buf[(pos - 256) & (GT_PATH_MAX - 1)]);
 	pos -= len + 1;
-	c->w->buf[pos & (GT_PATH_MAX - 1)] = '/';
-	c->w->pos = pos;
-	c->kn = parent;
+	w->buf[pos & (GT_PATH_MAX - 1)] = '/';
+	w->pos = pos;
+	w->kn = (__u64)parent;
 	return 0;
 }
+GT_STEP(kn_step)
 
-/* Path of a cgroup's kernfs node within its hierarchy ("/" for the root). */
-static __noinline __attribute__((unused)) __u32 walk_kn(struct kernfs_node *kn)
+/* Path of a cgroup's kernfs node within its hierarchy ("/" for the root); global, as walk_path. */
+__noinline __u32 walk_kn(__u64 kn_addr)
 {
-	__u32 zero = 0;
-	struct kn_ctx c = { .w = bpf_map_lookup_elem(&walk_buf, &zero), .kn = kn };
+	struct gt_walk *w = get_walk();
 
-	if (!c.w || !kn)
+	if (!w || !kn_addr)
 		return 0;
-	c.w->pos = GT_PATH_MAX;
-	bpf_loop(32, kn_step, &c, 0);
-	if (c.w->pos >= GT_PATH_MAX) {
-		c.w->pos = GT_PATH_MAX - 1;
-		c.w->buf[GT_PATH_MAX - 1] = '/';
+	w->kn = kn_addr;
+	w->pos = GT_PATH_MAX;
+	gt_loop(32, kn_step);
+	w = get_walk();
+	if (!w)
+		return 0;
+	if (w->pos >= GT_PATH_MAX) {
+		w->pos = GT_PATH_MAX - 1;
+		w->buf[GT_PATH_MAX - 1] = '/';
 	}
-	return GT_PATH_MAX - c.w->pos;
+	return GT_PATH_MAX - (w->pos & (GT_PATH_MAX - 1));
 }
 
 /* The file behind descriptor fd of the current task, or NULL. */

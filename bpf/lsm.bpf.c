@@ -11,12 +11,12 @@
 
 static __always_inline struct lsm_state *pending(void)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = current_task();
 	struct lsm_state *s;
 
 	if (!go_proc(t))
 		return NULL;
-	s = bpf_task_storage_get(&lsm_states, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	s = thread_state(&lsm_states, t, true);
 	if (!s)
 		return NULL;
 	if (!s->ts) {
@@ -27,7 +27,7 @@ static __always_inline struct lsm_state *pending(void)
 		if (n)
 			__sync_fetch_and_add(n, 1);
 	}
-	s->nr = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(t), orig_ax);
+	s->nr = BPF_CORE_READ(task_regs(t), GT_REG_NR);
 	s->ts = bpf_ktime_get_boot_ns();
 	return s;
 }

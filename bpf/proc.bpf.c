@@ -53,15 +53,12 @@ static __always_inline bool seg_is(struct gt_fname *f, int from, int to, const c
  * executed by: `go`, `gotip` and `go1.N.M` wrappers, the tools in a GOROOT's
  * pkg/tool/<os_arch>/, and `*.test` binaries in a go-build work dir.
  */
-struct slash_ctx {
-	struct gt_fname *f;
-};
-
-static long slash_step(__u32 i, struct slash_ctx *c)
+static long slash_step(__u32 i, void *unused)
 {
-	struct gt_fname *f = c->f;
+	__u32 zero = 0;
+	struct gt_fname *f = bpf_map_lookup_elem(&fname_buf, &zero);
 
-	if (i >= f->len)
+	if (!f || i >= f->len)
 		return 1;
 	if (at(f, i) == '/') {
 		f->slash[3] = f->slash[2];
@@ -71,14 +68,14 @@ static long slash_step(__u32 i, struct slash_ctx *c)
 	}
 	return 0;
 }
+GT_STEP(slash_step)
 
 static __noinline int classify_exec(struct gt_fname *f)
 {
-	struct slash_ctx c = { .f = f };
 	int n = f->len, base;
 
 	f->slash[0] = f->slash[1] = f->slash[2] = f->slash[3] = -1;
-	bpf_loop(GT_FNAME_MAX, slash_step, &c, 0);
+	gt_loop(GT_FNAME_MAX, slash_step);
 	base = f->slash[0];
 	if (seg_is(f, base, n, "go", 2) || seg_is(f, base, n, "gotip", 5) ||
 	    seg_starts(f, base, "go1.", 4))
@@ -95,14 +92,29 @@ static __noinline int classify_exec(struct gt_fname *f)
 	return EXEC_OTHER;
 }
 
-struct env_ctx {
-	struct gt_scratch *s;
+/* Environment strings the bounded build scans (the bpf_loop one: 4096). */
+#define GT_ENV_STRINGS_BOUNDED	1024
+
+struct env_vars {
 	__u64 p, end;
 	__u32 base;		/* offset of the env block in s->data */
 	__u32 used;
 	__u32 scanned, dropped;
-	bool skipping;		/* inside a string longer than GT_ENV_VAR_MAX */
+	__u32 skipping;		/* inside a string longer than GT_ENV_VAR_MAX */
 };
+
+/*
+ * The walk's counters live in a map, not on the stack: the verifier then
+ * sees them as unknown at each step, so the bounded build's steps look
+ * alike to it and it does not follow every possible value of them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct env_vars);
+} env_buf SEC(".maps");
+
 
 /* Only these reach user space: the Go settings and what Go derives them from. */
 static __always_inline bool env_wanted(const char *v)
@@ -125,12 +137,20 @@ static __always_inline bool env_wanted(const char *v)
 	return false;
 }
 
-static long env_step(__u32 i, struct env_ctx *c)
+static long env_step(__u32 i, void *unused)
 {
-	struct gt_exec_event *e = (void *)c->s->buf;
-	__u32 off = (c->base + c->used) & (2 * GT_DATA_SLOT - 1);
-	char *dst = &e->data[off];
+	__u32 zero = 0, off;
+	struct env_vars *c = bpf_map_lookup_elem(&env_buf, &zero);
+	struct gt_scratch *s = get_scratch();
+	struct gt_exec_event *e;
+	char *dst;
 	long n;
+
+	if (!c || !s)
+		return 1;
+	e = (void *)s->buf;
+	off = (c->base + c->used) & (2 * GT_DATA_SLOT - 1);
+	dst = &e->data[off];
 
 	if (c->p >= c->end)
 		return 1;
@@ -158,16 +178,17 @@ static long env_step(__u32 i, struct env_ctx *c)
 	c->used += n;
 	return 0;
 }
+GT_STEP(env_step)
 
 static __always_inline void emit_exec(struct task_struct *t, struct linux_binprm *bprm,
 				      const struct gt_proc *p)
 {
 	struct gt_scratch *s = get_scratch();
 	struct gt_exec_event *e;
-	struct env_ctx ec = {};
+	struct env_vars *v;
 	struct mm_struct *mm;
 	__u64 a0, a1;
-	__u32 off, n;
+	__u32 off, n, zero = 0;
 	struct file *file;
 
 	if (!s)
@@ -196,15 +217,22 @@ static __always_inline void emit_exec(struct task_struct *t, struct linux_binprm
 	e->argv_len = n;
 	off += n;
 
-	ec.s = s;
-	ec.p = BPF_CORE_READ(mm, env_start);
-	ec.end = BPF_CORE_READ(mm, env_end);
-	ec.base = off;
-	bpf_loop(4096, env_step, &ec, 0);
-	e->env_len = ec.used;
-	e->env_scanned = ec.scanned;
-	e->env_dropped = ec.dropped;
-	off += ec.used;
+	v = bpf_map_lookup_elem(&env_buf, &zero);
+	if (!v)
+		return;
+	__builtin_memset(v, 0, sizeof(*v));
+	v->p = BPF_CORE_READ(mm, env_start);
+	v->end = BPF_CORE_READ(mm, env_end);
+	v->base = off;
+	/* the bounded build verifies each step: fewer of them */
+	gt_loop(GT_LOOP_MAX(4096, GT_ENV_STRINGS_BOUNDED), env_step);
+	v = bpf_map_lookup_elem(&env_buf, &zero);
+	if (!v)
+		return;
+	e->env_len = v->used;
+	e->env_scanned = v->scanned;
+	e->env_dropped = v->dropped;
+	off += v->used & (GT_ENV_MAX * 2 - 1);
 
 	output(s, offsetof(struct gt_exec_event, data) + off, GT_STAT_LOST_EXEC);
 }
@@ -291,6 +319,52 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+#define SIGSYS		31
+#define SYS_SECCOMP	1
+
+/*
+ * Kernels before 5.11 kill for a seccomp filter with do_group_exit(SIGSYS)
+ * and no signal at all: signal_generate never sees it. Every thread exits
+ * with SIGSYS; the one the filter stopped is the one the kernel marked
+ * SECCOMP_MODE_DEAD (5.10.y stable has that) or, without the mark, the one
+ * whose registers it rolled back (syscall_rollback(): the return register
+ * holds its entry value again, where the others hold a return value).
+ * Report its call as the signal newer kernels send.
+ */
+static __always_inline void seccomp_kill_without_signal(struct task_struct *t, struct gt_proc *p)
+{
+	struct pt_regs *regs;
+	struct gt_signal_event *e;
+	int mode;
+	long nr;
+
+	if ((BPF_CORE_READ(t, exit_code) & 0x7f) != SIGSYS || (p->flags & GT_PF_SIGSYS))
+		return;
+	mode = BPF_CORE_READ(t, seccomp.mode);
+	if (mode != 2 /* SECCOMP_MODE_FILTER */ && mode != 3 /* SECCOMP_MODE_DEAD */)
+		return;
+	regs = task_regs(t);
+	nr = BPF_CORE_READ(regs, GT_REG_NR);
+	if (nr < 0 || (mode == 2 && !GT_REGS_ROLLED_BACK(regs)))
+		return;
+	p->flags |= GT_PF_SIGSYS;
+	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
+	if (!e)
+		return;
+	fill_hdr(&e->hdr, GT_EV_SIGNAL, t);
+	e->hdr.size = sizeof(*e);
+	e->go_pid = p->go_pid;
+	e->sig = SIGSYS;
+	e->code = SYS_SECCOMP;
+	e->result = 0;
+	e->syscall = nr;
+	e->arch = GT_AUDIT_ARCH;
+	e->sender_pid = BPF_CORE_READ(t, tgid);
+	e->sender_tid = BPF_CORE_READ(t, pid);
+	bpf_probe_read_kernel_str(e->sender_comm, sizeof(e->sender_comm), t->comm);
+	bpf_ringbuf_submit(e, 0);
+}
+
 /* Fires once per thread; the process has ended when its last thread goes. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(gt_exit, struct task_struct *t)
@@ -302,7 +376,11 @@ int BPF_PROG(gt_exit, struct task_struct *t)
 
 	/* a thread that ends inside a syscall never reaches its sys_exit */
 	if (armed && *armed)
-		lsm_disarm(bpf_task_storage_get(&lsm_states, t, 0, 0));
+		lsm_disarm(thread_state(&lsm_states, t, false));
+	forget_thread(t);
+	p = go_proc(t);
+	if (p)
+		seccomp_kill_without_signal(t, p);
 	if (BPF_CORE_READ(t, signal, live.counter) != 0)
 		return 0;
 	p = bpf_map_lookup_elem(&procs, &tgid);

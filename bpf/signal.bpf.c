@@ -39,7 +39,7 @@ SEC("tp_btf/signal_generate")
 int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	struct task_struct *cur = bpf_get_current_task_btf();
+	struct task_struct *cur = current_task();
 	struct gt_signal_event *e;
 	struct gt_proc *p;
 
@@ -66,14 +66,16 @@ int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		if (sig == SIGSYS) {
 			e->syscall = BPF_CORE_READ(info, _sifields._sigsys._syscall);
 			e->arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
+			/* told: the exit need not stand in for it (proc.bpf.c) */
+			p->flags |= GT_PF_SIGSYS;
 		}
 	}
 	/* caught or ignored (Go's runtime catches SIGPROF, SIGPIPE, SIGTERM...): not a
 	 * kill by itself; user space lets the exit decide */
 	e->flags = handled(task, sig) ? GT_SIG_HANDLED : 0;
 	e->pad = 0;
-	e->sender_pid = cur->tgid;
-	e->sender_tid = cur->pid;
+		e->sender_pid = BPF_CORE_READ(cur, tgid);
+	e->sender_tid = BPF_CORE_READ(cur, pid);
 	bpf_probe_read_kernel_str(e->sender_comm, sizeof(e->sender_comm), cur->comm);
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -29,8 +29,23 @@ const struct gt_syscall_desc other_call = {
 	.path2_arg = GT_ARG_NONE, .dfd2_arg = GT_ARG_NONE, .fd_arg = GT_ARG_NONE,
 };
 
+/*
+ * Syscall argument i from the registers saved at entry. On arm64 the
+ * return value has replaced x0 by sys_exit: the first argument is in
+ * orig_x0, the others in x1..x5.
+ */
 static __always_inline __u64 arg(struct pt_regs *r, int i)
 {
+#if defined(__TARGET_ARCH_arm64)
+	switch (i) {
+	case 0: return BPF_CORE_READ(r, orig_x0);
+	case 1: return BPF_CORE_READ(r, regs[1]);
+	case 2: return BPF_CORE_READ(r, regs[2]);
+	case 3: return BPF_CORE_READ(r, regs[3]);
+	case 4: return BPF_CORE_READ(r, regs[4]);
+	case 5: return BPF_CORE_READ(r, regs[5]);
+	}
+#else
 	switch (i) {
 	case 0: return BPF_CORE_READ(r, di);
 	case 1: return BPF_CORE_READ(r, si);
@@ -39,6 +54,7 @@ static __always_inline __u64 arg(struct pt_regs *r, int i)
 	case 4: return BPF_CORE_READ(r, r8);
 	case 5: return BPF_CORE_READ(r, r9);
 	}
+#endif
 	return 0;
 }
 
@@ -48,7 +64,7 @@ static __noinline int dir_of(struct task_struct *t, int dfd, char *dst)
 	struct file *f;
 
 	if (dfd == GT_AT_FDCWD)
-		return put_walked(&t->fs->pwd, dst);
+		return put_walked(&BPF_CORE_READ(t, fs)->pwd, dst);
 	f = fd_file(t, dfd);
 	if (!f)
 		return 0;
@@ -240,9 +256,9 @@ static __noinline int send_chain(struct task_struct *t, struct pt_regs *regs)
 static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
 			     struct lsm_state *ls)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = current_task();
 	struct cgroup_subsys_state *pids_css = NULL;
-	__u32 err = -ret, nr = regs->orig_ax, off = 0, se_flags = 0;
+	__u32 err = -ret, nr = BPF_CORE_READ(regs, GT_REG_NR), off = 0, se_flags = 0;
 	const struct gt_syscall_desc *d;
 	struct gt_syserr_event *e;
 	struct gt_scratch *s;
@@ -345,7 +361,7 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 SEC("tp_btf/sys_exit")
 int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = current_task();
 	struct lsm_state *ls = NULL;
 	__u64 *ls_count;
 	struct gt_proc *p;
@@ -356,7 +372,7 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 	 */
 	ls_count = lsm_armed_count();
 	if (ls_count && *ls_count)
-		ls = bpf_task_storage_get(&lsm_states, t, 0, 0);
+		ls = thread_state(&lsm_states, t, false);
 	/* -1..-GT_ERRNO_MAX only: ERESTARTSYS and friends are restarted, not failures */
 	if (ret >= 0 || ret < -GT_ERRNO_MAX)
 		goto out;

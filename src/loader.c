@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,10 @@
 #include "syserr.skel.h"
 #include "signal.skel.h"
 #include "lsm.skel.h"
+#include "proc.bounded.skel.h"
+#include "syserr.bounded.skel.h"
+#include "signal.bounded.skel.h"
+#include "lsm.bounded.skel.h"
 #include "lsm.h"
 #include <bpf/btf.h>
 
@@ -20,6 +26,8 @@
 static const int finding_errnos[] = {
 	EACCES, EPERM, EROFS, ENOSPC, EDQUOT, EMFILE, ENFILE, ENOMEM, EAGAIN, ETXTBSY,
 };
+
+#define GT_WALK_DEPTH_USER	128	/* GT_WALK_DEPTH in bpf/gotraced.bpf.h */
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -90,6 +98,10 @@ static void mech(struct gt_bpf *b, enum gt_capability c, const char *how, const 
 		[GT_CAP_SELINUX] = "SELinux AVC",
 		[GT_CAP_LANDLOCK] = "Landlock",
 		[GT_CAP_BPF_LSM] = "BPF LSM",
+		[GT_CAP_LOOPS] = "path and environment walks",
+		[GT_CAP_THREAD_STATE] = "per-thread state",
+		[GT_CAP_CURRENT] = "current task",
+		[GT_CAP_SYSCALL_REGS] = "syscall of an LSM hook",
 	};
 	va_list ap;
 
@@ -98,6 +110,184 @@ static void mech(struct gt_bpf *b, enum gt_capability c, const char *how, const 
 	va_start(ap, fmt);
 	vsnprintf(b->mech[c].why, sizeof(b->mech[c].why), fmt, ap);
 	va_end(ap);
+}
+
+/* The names GOTRACED_DISABLE_FEATURES knows, and where each lives. */
+static const struct {
+	const char *name;
+	size_t off;
+} feature_names[] = {
+	{ "bpf_loop", offsetof(struct gt_features, bpf_loop) },
+	{ "task_storage", offsetof(struct gt_features, task_storage) },
+	{ "task_btf", offsetof(struct gt_features, task_btf) },
+	{ "task_pt_regs", offsetof(struct gt_features, task_pt_regs) },
+};
+
+/* Is the tracepoint's BTF prototype there (what tp_btf attaches by)? */
+static bool have_btf_tracepoint(const char *tp)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	char name[128];
+	bool ret;
+
+	if (!btf)
+		return false;
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	ret = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) >= 0;
+	btf__free(btf);
+	return ret;
+}
+
+/*
+ * The floor first, with a message naming what is missing; then each
+ * feature that has a fallback. Helpers are probed from a raw tracepoint
+ * program: the helpers the tp_btf programs call are offered to both.
+ */
+static int probe_features(struct gt_features *f)
+{
+	const char *off = getenv("GOTRACED_DISABLE_FEATURES");
+	libbpf_print_fn_t prev;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		gt_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): gotraced needs a "
+		       "kernel built with CONFIG_DEBUG_INFO_BTF=y (Linux 5.8 or later)");
+		return -ENOENT;
+	}
+	if (!have_btf_tracepoint("sys_exit")) {
+		gt_err("this kernel's BTF has no raw tracepoint types (btf_trace_sys_exit): "
+		       "gotraced needs BTF-enabled tracepoints (tp_btf, Linux 5.5 or later)");
+		return -ENOTSUP;
+	}
+	/* the probes load programs the kernel may refuse: that is the answer, not an error */
+	prev = libbpf_set_print(NULL);
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1) {
+		libbpf_set_print(prev);
+		gt_err("this kernel has no BPF ring buffer (BPF_MAP_TYPE_RINGBUF): gotraced "
+		       "needs Linux 5.8 or later, run as root or with CAP_BPF and CAP_PERFMON");
+		return -ENOTSUP;
+	}
+	f->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
+					      NULL) == 1;
+	f->task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+					      BPF_FUNC_get_current_task_btf, NULL) == 1;
+	f->task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+						  BPF_FUNC_task_pt_regs, NULL) == 1;
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
+			  libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+						  BPF_FUNC_task_storage_get, NULL) == 1;
+	libbpf_set_print(prev);
+
+	for (const char *p = off; p && *p;) {
+		size_t n = strcspn(p, ",");
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++) {
+			if ((n == 3 && !strncmp(p, "all", 3)) ||
+			    (strlen(feature_names[i].name) == n && !strncmp(p, feature_names[i].name, n))) {
+				*(bool *)((char *)f + feature_names[i].off) = false;
+				known = true;
+			}
+		}
+		if (!known && n)
+			gt_warn("GOTRACED_DISABLE_FEATURES: unknown feature '%.*s'", (int)n, p);
+		p += n + (p[n] == ',');
+	}
+	if (off)
+		snprintf(f->disabled, sizeof(f->disabled), "%s", off);
+	/* task storage needs a BTF task pointer to hang on */
+	if (!f->task_btf)
+		f->task_storage = false;
+	return 0;
+}
+
+/* Copy the features into an object's .rodata (bpf/gotraced.bpf.h). */
+#define SET_FEATURES(skel, f)						\
+	do {								\
+		(skel)->rodata->has_task_btf = (f)->task_btf;		\
+		(skel)->rodata->has_task_storage = (f)->task_storage;	\
+		(skel)->rodata->has_task_pt_regs = (f)->task_pt_regs;	\
+	} while (0)
+
+/*
+ * Open an object through its skeleton, from the image built with bpf_loop
+ * or the one built with bounded loops (same maps, programs and globals).
+ */
+#define OPEN_OBJ(name, feat)							\
+	({									\
+		struct name##_bpf *o_ = calloc(1, sizeof(*o_));			\
+		int e_ = o_ ? name##_bpf__create_skeleton(o_) : -ENOMEM;	\
+										\
+		if (!e_ && !(feat)->bpf_loop)					\
+			o_->skeleton->data =					\
+				(void *)name##_bounded_bpf__elf_bytes(&o_->skeleton->data_sz); \
+		e_ = e_ ?: bpf_object__open_skeleton(o_->skeleton, NULL);	\
+		e_ = e_ ?: prepare_obj(o_->obj, feat);				\
+		if (e_) {							\
+			if (o_)							\
+				name##_bpf__destroy(o_);			\
+			o_ = NULL;						\
+			errno = -e_;						\
+		} else {							\
+			SET_FEATURES(o_, feat);					\
+		}								\
+		o_;								\
+	})
+
+/* Without task storage the per-thread maps become hashes keyed by thread id. */
+static int prepare_obj(struct bpf_object *obj, const struct gt_features *f)
+{
+	static const char *const per_thread[] = { "sc_states", "lsm_states" };
+
+	/* with -v: the verifier's cost of each program (the kernel matrix's figures) */
+	if (getenv("GOTRACED_VERIFIER_STATS")) {
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_log_level(p, 4);
+	}
+	if (f->task_storage)
+		return 0;
+	for (size_t i = 0; i < sizeof(per_thread) / sizeof(per_thread[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, per_thread[i]);
+		int err;
+
+		if (!m)
+			continue;
+		err = bpf_map__set_type(m, BPF_MAP_TYPE_HASH);
+		err = err ?: bpf_map__set_max_entries(m, 65536);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void feature_mechs(struct gt_bpf *b)
+{
+	const struct gt_features *f = &b->feat;
+	const char *forced = f->disabled[0] ? " (GOTRACED_DISABLE_FEATURES)" : "";
+
+	if (f->bpf_loop)
+		mech(b, GT_CAP_LOOPS, "bpf_loop", "path walks up to %d components, 4096 "
+		     "environment strings", GT_WALK_DEPTH_USER);
+	else
+		mech(b, GT_CAP_LOOPS, "bounded loops", "no bpf_loop%s: loops calling a global "
+		     "function per step; 1024 environment strings", forced);
+	if (f->task_storage)
+		mech(b, GT_CAP_THREAD_STATE, "task storage", "freed with the task");
+	else
+		mech(b, GT_CAP_THREAD_STATE, "hash by thread id", "no task storage%s: entries "
+		     "removed at sched_process_exit", forced);
+	if (f->task_btf)
+		mech(b, GT_CAP_CURRENT, "bpf_get_current_task_btf", "direct reads");
+	else
+		mech(b, GT_CAP_CURRENT, "bpf_get_current_task + CO-RE reads",
+		     "no BTF current task%s", forced);
+	if (f->task_pt_regs)
+		mech(b, GT_CAP_SYSCALL_REGS, "bpf_task_pt_regs", "the syscall an LSM refusal "
+		     "happened in");
+	else
+		mech(b, GT_CAP_SYSCALL_REGS, "top of the kernel stack", "no bpf_task_pt_regs%s: "
+		     "registers read where task_pt_regs() keeps them", forced);
 }
 
 /* Does the tracepoint's first argument (after ctx) have pointer type in this kernel? */
@@ -130,7 +320,7 @@ out:
 /* Signals and OOM: useful, not essential; failing here leaves the rest running. */
 static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
 {
-	struct signal_bpf *sg = signal_bpf__open();
+	struct signal_bpf *sg = OPEN_OBJ(signal, &b->feat);
 	int task_arg = tp_first_arg_is_ptr("mark_victim"), err;
 
 	if (!sg) {
@@ -167,7 +357,7 @@ static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
 
 static int load_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o, bool fexit, bool avc)
 {
-	struct lsm_bpf *l = lsm_bpf__open();
+	struct lsm_bpf *l = OPEN_OBJ(lsm, &b->feat);
 	int err;
 
 	if (!l)
@@ -235,14 +425,13 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 
 	memset(b, 0, sizeof(*b));
 	libbpf_set_print(libbpf_print);
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		gt_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): gotraced needs a "
-		       "kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return -ENOENT;
-	}
+	err = probe_features(&b->feat);
+	if (err)
+		return err;
+	feature_mechs(b);
 
-	pr = b->proc = proc_bpf__open();
-	se = b->syserr = syserr_bpf__open();
+	pr = b->proc = OPEN_OBJ(proc, &b->feat);
+	se = b->syserr = OPEN_OBJ(syserr, &b->feat);
 	if (!pr || !se)
 		return explain("opening the BPF objects", -errno);
 	pr->rodata->targeted = o->targeted;

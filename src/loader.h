@@ -16,7 +16,24 @@ struct lsm_bpf;
 /* What gotraced can see, each on the best mechanism this kernel allows. */
 enum gt_capability {
 	GT_CAP_PROC, GT_CAP_SYSERR, GT_CAP_SECCOMP_ERRNO, GT_CAP_SIGNAL, GT_CAP_OOM,
-	GT_CAP_LSM_VERDICT, GT_CAP_SELINUX, GT_CAP_LANDLOCK, GT_CAP_BPF_LSM, GT_CAP_MAX,
+	GT_CAP_LSM_VERDICT, GT_CAP_SELINUX, GT_CAP_LANDLOCK, GT_CAP_BPF_LSM,
+	/* the kernel features the programs are built on (probe_features()) */
+	GT_CAP_LOOPS, GT_CAP_THREAD_STATE, GT_CAP_CURRENT, GT_CAP_SYSCALL_REGS, GT_CAP_MAX,
+};
+
+/*
+ * What this kernel offers the programs, probed at start (never guessed
+ * from the version). Each false one has a fallback; the floor (BTF,
+ * tp_btf, ring buffer) has none. GOTRACED_DISABLE_FEATURES=a,b (or "all")
+ * turns probed features off, so the tests run the fallbacks on a kernel
+ * that has everything.
+ */
+struct gt_features {
+	bool bpf_loop;		/* 5.17: else loops the verifier unrolls */
+	bool task_storage;	/* 5.11: else a hash keyed by thread id */
+	bool task_btf;		/* 5.11: bpf_get_current_task_btf(), else CO-RE reads */
+	bool task_pt_regs;	/* 5.15: bpf_task_pt_regs(), else the kernel stack's top */
+	char disabled[100];	/* what GOTRACED_DISABLE_FEATURES turned off */
 };
 
 struct gt_mech {
@@ -31,6 +48,7 @@ struct gt_bpf {
 	struct signal_bpf *signal;	/* optional: NULL when it could not load */
 	struct lsm_bpf *lsm;		/* optional */
 	int events_fd;		/* the ring buffer */
+	struct gt_features feat;
 	struct gt_mech mech[GT_CAP_MAX];
 };
 

@@ -11,7 +11,9 @@ pkgs=(
 	# tests
 	golang-go libcmocka-dev bats jq util-linux iproute2 procps passwd systemd python3
 	# guest-kernel tests (tests/guest): SELinux, fexit, BPF LSM under qemu
-	qemu-system-x86 busybox-static cpio checkpolicy
+	qemu-system-x86 busybox-static cpio checkpolicy zstd xz-utils
+	# the kernel matrix's arm64 guest (make arm64, make test-kernels)
+	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	# gotraced.service under a real systemd (tests/systemd)
 	debootstrap systemd-container
 	# builds in containers and user namespaces (tests/system/container.bats)

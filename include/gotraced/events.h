@@ -35,6 +35,7 @@ enum gt_event_type {
 /* gt_proc.flags */
 #define GT_PF_SCOPE	(1u << 0)	/* descendant of a --pid / run-mode root */
 #define GT_PF_GO	(1u << 1)	/* inside a Go toolchain tree: its errors count */
+#define GT_PF_SIGSYS	(1u << 2)	/* a seccomp SIGSYS was seen at signal_generate */
 
 /*
  * Per-process state in the kernel, keyed by tgid. With start_ns the entry

@@ -33,7 +33,8 @@ while getopts "o:p:P:b:L:f:" opt; do
 done
 [ -n "$out" ] || { echo "usage: $0 -o OUT.cpio [-p PAYLOAD]... [-P POLICY] [-b BIN]... [-f SRC:DST]..." >&2; exit 2; }
 
-busybox=/bin/busybox
+# GT_BUSYBOX, GT_SYSROOT: another architecture's busybox and libraries (arm64)
+busybox=${GT_BUSYBOX:-/bin/busybox}
 # busybox-static replaces /bin/busybox; refuse a dynamic one early
 if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked' &&
 	ldd "$busybox" >/dev/null 2>&1; then
@@ -53,6 +54,9 @@ printf 'root:x:0:\n' >"$root/etc/group"
 # copy_libs BIN: the shared libraries and loader BIN needs, at host paths
 copy_libs() {
 	local lib
+	if [ -n "${GT_SYSROOT:-}" ]; then
+		return	# the whole sysroot's libraries go in below
+	fi
 	# static binaries: ldd fails and lists nothing
 	{ ldd "$1" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
 		[ -e "$lib" ] || continue
@@ -69,6 +73,21 @@ done
 for b in "${libsof[@]}"; do
 	copy_libs "$b"
 done
+if [ -n "${GT_SYSROOT:-}" ]; then
+	# ldd cannot read another architecture's binaries: take every library
+	for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
+		[ -d "$GT_SYSROOT/$d" ] || continue
+		mkdir -p "$root/$d"
+		for f in "$GT_SYSROOT/$d"/*.so*; do
+			# (-dev links to libraries the sysroot does not hold dangle)
+			[ -e "$f" ] && cp -L "$f" "$root/$d/"
+		done
+	done
+	# libc and the loader: the cross toolchain's
+	cp -L /usr/aarch64-linux-gnu/lib/*.so* "$root/lib/aarch64-linux-gnu/" 2>/dev/null
+	mkdir -p "$root/lib"
+	cp -L /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$root/lib/"
+fi
 for f in "${files[@]}"; do
 	src=${f%%:*} dst=${f#*:}
 	[ -e "$src" ] || { echo "mkinitramfs: $src missing" >&2; exit 1; }
