@@ -106,8 +106,28 @@ static int stat_in(const struct gt_fix_env *e, const char *path, struct stat *st
 	return stat(buf, st);
 }
 
-char *gt_fix_check_dir(const struct gt_fix_env *e, const char *dir, bool *create)
+/*
+ * The refused process may end between gt_fix_env_of() and the check (a cgo or
+ * compile step lives milliseconds): its /proc/PID/root is then gone. A process
+ * of the daemon's own mount namespace saw the same tree as the daemon, so look
+ * from here; any other one's tree can no longer be examined.
+ */
+static const struct gt_fix_env *env_alive(const struct gt_fix_env *e, struct gt_fix_env *copy)
 {
+	struct stat st;
+
+	if (!e->root[0] || stat_in(e, "/", &st) == 0 || !e->mntns ||
+	    stat("/proc/self/ns/mnt", &st) || st.st_ino != e->mntns)
+		return e;
+	*copy = *e;
+	copy->root[0] = '\0';
+	return copy;
+}
+
+char *gt_fix_check_dir(const struct gt_fix_env *env, const char *dir, bool *create)
+{
+	struct gt_fix_env copy;
+	const struct gt_fix_env *e = env_alive(env, &copy);
 	const struct gt_fix_probe *pr = e->probe ? e->probe : &machine;
 	char *why = NULL, *anc;
 	struct gt_mount_facts m;

@@ -76,9 +76,12 @@ assert_checked() {
 
 @test "HOME=/root on a read-only root: no fix on the same file system; the one given works" {
 	fixture mod
-	# a private namespace: TMPDIR and /dev/shm stay writable tmpfs, / becomes read-only
+	# a private namespace: TMPDIR and /dev/shm stay writable tmpfs, / becomes read-only;
+	# root's real cache (make builds with it) is hidden under an empty read-only /root,
+	# or a complete cache there would let go build through without writing
 	ns='mount -t tmpfs tmpfs "$TMPDIR" && mount -t tmpfs tmpfs /dev/shm &&
-		mount -o remount,bind,ro / && export HOME=/root && unset GOCACHE XDG_CACHE_HOME'
+		mount -o remount,bind,ro / && mount -t tmpfs -o ro tmpfs /root &&
+		export HOME=/root && unset GOCACHE XDG_CACHE_HOME'
 	start_daemon
 	run go_cmd unshare -m sh -c "$ns"' && exec go build -o "$TMPDIR/m" .'
 	echo "$output"
