@@ -21,7 +21,7 @@ SKELS     += $(patsubst %,$(OUTPUT)/%.bounded.skel.h,$(BPF_UNITS))
 
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
-             src/proctab.c src/findings.c src/diagnose.c src/render.c src/handlers.c src/log.c \
+             src/proctab.c src/findings.c src/hold.c src/diagnose.c src/render.c src/handlers.c src/log.c \
              src/cli.c src/lsm.c src/config.c src/fixcheck.c src/metrics.c src/report.c src/sfilter.c \
              src/container.c src/layers.c
 APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c \
@@ -61,7 +61,7 @@ endif
 .DELETE_ON_ERROR:
 # the BPF objects are intermediates of the skeletons: keep them, or every make rebuilds
 .SECONDARY: $(BPF_OBJS)
-.PHONY: arm64 test-kernels all deps test test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
+.PHONY: arm64 test-kernels all deps test test-corpus test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: $(BIN)
 
@@ -116,6 +116,11 @@ test-unit: $(UNIT_TESTS)
 
 test-system: gotraced $(HELPERS)
 	@tests/run-system.sh
+
+# The real-code corpus (tests/corpus): Go's own tests and Debian's Go libraries under
+# gotraced, with precision and recall; `make test` runs its subset.
+test-corpus: gotraced
+	@tests/corpus/run.sh
 
 # Slow reliability tests (minutes): tests/stress/*.bats
 test-stress: gotraced $(HELPERS)

@@ -116,7 +116,7 @@ struct {
 } env_buf SEC(".maps");
 
 
-/* Only these reach user space: the Go settings and what Go derives them from. */
+/* Only these reach user space: the Go settings, what Go derives them from, PATH. */
 static __always_inline bool env_wanted(const char *v)
 {
 	switch (v[0]) {
@@ -129,8 +129,9 @@ static __always_inline bool env_wanted(const char *v)
 		       v[6] == '=';
 	case 'H':
 		return v[1] == 'O' && v[2] == 'M' && v[3] == 'E' && v[4] == '=';
-	case 'P':
-		return v[1] == 'W' && v[2] == 'D' && v[3] == '=';
+	case 'P':	/* PATH: user space tells execvp's search of it from a refusal */
+		return (v[1] == 'W' && v[2] == 'D' && v[3] == '=') ||
+		       (v[1] == 'A' && v[2] == 'T' && v[3] == 'H' && v[4] == '=');
 	case 'X':
 		return v[1] == 'D' && v[2] == 'G' && v[3] == '_' && v[4] == 'C';
 	}

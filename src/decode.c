@@ -10,7 +10,7 @@ const char *const gt_env_names[GE_MAX] = {
 	[GE_GOROOT] = "GOROOT",		[GE_GOENV] = "GOENV",
 	[GE_GOFLAGS] = "GOFLAGS",	[GE_HOME] = "HOME",
 	[GE_XDG_CACHE_HOME] = "XDG_CACHE_HOME", [GE_XDG_CONFIG_HOME] = "XDG_CONFIG_HOME",
-	[GE_PWD] = "PWD",
+	[GE_PWD] = "PWD",		[GE_PATH] = "PATH",
 };
 
 void gt_goenv_parse(struct gt_goenv *e, const char *block, size_t len)

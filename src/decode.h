@@ -5,10 +5,11 @@
 
 #include <stddef.h>
 
-/* The environment variables Go derives its directories from. */
+/* The environment variables Go derives its directories from (and PATH). */
 enum gt_env_var {
 	GE_GOCACHE, GE_GOTMPDIR, GE_TMPDIR, GE_GOMODCACHE, GE_GOPATH, GE_GOBIN, GE_GOROOT,
 	GE_GOENV, GE_GOFLAGS, GE_HOME, GE_XDG_CACHE_HOME, GE_XDG_CONFIG_HOME, GE_PWD,
+	GE_PATH,	/* to tell a PATH search (execvp) from a refusal */
 	GE_MAX,
 };
 

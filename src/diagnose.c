@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
@@ -119,12 +120,6 @@ static int open_need(const struct gt_finding *f)
 }
 
 /*
- * Find the path component whose owner and mode refuse the access: a
- * directory on the way that cannot be searched, or the last existing one.
- * GT_DAC_REFUSES sets *why; GT_DAC_ALLOWS only when every needed fact was
- * seen, since "DAC allows it" is what puts a refusal on the LSMs.
- */
-/*
  * The user namespace the walk's owners are told in (set around the walk of a
  * finding's own path): inside a container, "uid 0" of the host may be
  * unmapped (65534 inside) or another uid.
@@ -153,10 +148,43 @@ static const char *who_words(const struct gt_creds *cr, char *buf, size_t size)
 	return buf;
 }
 
-enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, bool create,
-			const char *root, char **why)
+/* Calls that remove a directory entry. */
+static bool removes(const char *sc)
 {
-	enum gt_dac verdict = GT_DAC_UNKNOWN;
+	return sc && (!strcmp(sc, "unlink") || !strcmp(sc, "unlinkat") || !strcmp(sc, "rmdir"));
+}
+
+/* Did the object change (chmod, chown, write) after the call at boot-time ts_ns? */
+static bool changed_after(const struct stat *st, __u64 ts_ns)
+{
+	struct timespec rt, bt;
+	long long call_real, ctime;
+
+	if (!ts_ns)
+		return false;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	call_real = (long long)ts_ns + (rt.tv_sec - bt.tv_sec) * 1000000000LL +
+		    (rt.tv_nsec - bt.tv_nsec);
+	ctime = st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	/* file times come from the coarse clock, which lags: later is later */
+	return ctime > call_real;
+}
+
+/* GT_DAC_CHANGED: owner and mode allow it now, but the object changed after the call */
+#define GT_DAC_CHANGED	(GT_DAC_UNKNOWN + 1)
+
+/*
+ * The walk of gt_dac_walk, for a call at ts_ns (0: not known) that adds or
+ * removes a directory entry (entry_call, its name in sc): the directory's
+ * write and search bits decide, also when the entry exists. *who gets the
+ * refusing component when who is not NULL.
+ */
+static int dac_walk_call(const char *path, const struct gt_creds *cr, int need, bool create,
+			 const char *sc, bool entry_call, __u64 ts_ns, const char *root, char **why,
+			 char **who)
+{
+	int verdict = GT_DAC_UNKNOWN;
 	struct stat st;
 	char *p, *s, o[320], w[128];
 
@@ -181,9 +209,11 @@ enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, b
 				strcpy(p, "/");
 			if (stat_in(root, p, &st))
 				break;
-			verdict = GT_DAC_ALLOWS;
+			verdict = changed_after(&st, ts_ns) ? GT_DAC_CHANGED : GT_DAC_ALLOWS;
 			if (!dac_allows(&st, cr, 3)) {
 				verdict = GT_DAC_REFUSES;
+				if (who)
+					*who = strdup(p);
 				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot "
 					 "create entries in it", p, owner_words(&st, o, sizeof(o)),
 					 st.st_mode & 07777, who_words(cr, w, sizeof(w)));
@@ -192,16 +222,43 @@ enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, b
 		}
 		if (S_ISDIR(st.st_mode) && !dac_allows(&st, cr, 1)) {
 			verdict = GT_DAC_REFUSES;
+			if (who)
+				*who = strdup(p);
 			asprintf(why, "%s is owned by %s with mode %04o, so %s cannot search "
 				 "it", p, owner_words(&st, o, sizeof(o)), st.st_mode & 07777,
 				 who_words(cr, w, sizeof(w)));
 			break;
 		}
+		if (c == '\0' && entry_call) {
+			/* it exists: replacing or removing an entry needs its directory's bits */
+			char *slash = strrchr(p, '/');
+
+			if (!slash)
+				break;
+			*slash = '\0';
+			if (!*p)
+				strcpy(p, "/");
+			if (stat_in(root, p, &st))
+				break;
+			verdict = changed_after(&st, ts_ns) ? GT_DAC_CHANGED : GT_DAC_ALLOWS;
+			if (!dac_allows(&st, cr, 3)) {
+				verdict = GT_DAC_REFUSES;
+				if (who)
+					*who = strdup(p);
+				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot %s "
+					 "entries in it", p, owner_words(&st, o, sizeof(o)),
+					 st.st_mode & 07777, who_words(cr, w, sizeof(w)),
+					 removes(sc) ? "remove" : "create");
+			}
+			break;
+		}
 		if (c == '\0') {
 			/* the path exists: the refused access is on the object itself */
-			verdict = GT_DAC_ALLOWS;
+			verdict = changed_after(&st, ts_ns) ? GT_DAC_CHANGED : GT_DAC_ALLOWS;
 			if (!dac_allows(&st, cr, need)) {
 				verdict = GT_DAC_REFUSES;
+				if (who)
+					*who = strdup(p);
 				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot %s "
 					 "it", p, owner_words(&st, o, sizeof(o)), st.st_mode & 07777,
 					 who_words(cr, w, sizeof(w)),
@@ -217,10 +274,25 @@ enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, b
 	return verdict;
 }
 
-enum dac { DAC_REFUSES = GT_DAC_REFUSES, DAC_ALLOWS = GT_DAC_ALLOWS, DAC_UNKNOWN = GT_DAC_UNKNOWN };
+/*
+ * Find the path component whose owner and mode refuse the access: a
+ * directory on the way that cannot be searched, or the last existing one.
+ * GT_DAC_REFUSES sets *why; GT_DAC_ALLOWS only when every needed fact was
+ * seen, since "DAC allows it" is what puts a refusal on the LSMs.
+ */
+enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, bool create,
+			const char *root, char **why)
+{
+	return (enum gt_dac)dac_walk_call(path, cr, need, create, NULL, false, 0, root, why, NULL);
+}
+
+enum dac {
+	DAC_REFUSES = GT_DAC_REFUSES, DAC_ALLOWS = GT_DAC_ALLOWS, DAC_UNKNOWN = GT_DAC_UNKNOWN,
+	DAC_CHANGED = GT_DAC_CHANGED,
+};
 
 /* The walk for the finding's own call: what it needed, and whether it was creating. */
-static enum dac dac_walk(const struct gt_finding *f, const char *root, char **why)
+static enum dac dac_walk(const struct gt_finding *f, const char *root, char **why, char **who)
 {
 	bool create = creates(f->syscall) || (f->open_flags < 0 ? !strncmp(f->syscall, "open", 4)
 								 : (f->open_flags & O_CREAT) != 0);
@@ -228,28 +300,30 @@ static enum dac dac_walk(const struct gt_finding *f, const char *root, char **wh
 	enum dac d;
 
 	walk_ns = &f->ns;
-	d = (enum dac)gt_dac_walk(f->path, &f->creds, need, create, root, why);
+	d = (enum dac)dac_walk_call(f->path, &f->creds, need, create, f->syscall,
+				    creates(f->syscall), f->ts_ns, root, why, who);
 	walk_ns = NULL;
 	return d;
 }
 
 /* dac_walk from the process's root; if it died during the walk, again from ours. */
-static enum dac dac_refusal(const struct gt_finding *f, char **why)
+static enum dac dac_refusal(const struct gt_finding *f, char **why, char **who)
 {
 	char root[64];
 	enum dac d;
 	struct stat st;
 
-	*why = NULL;
+	*why = *who = NULL;
 	/* only an absolute path can be walked (an empty one ran off the buffer) */
 	if (!f->path || f->path[0] != '/')
 		return DAC_UNKNOWN;
 	root_of(f->pid, root, sizeof(root));
-	d = dac_walk(f, root, why);
+	d = dac_walk(f, root, why, who);
 	if (root[0] && stat_in(root, "/", &st)) {
 		free(*why);
-		*why = NULL;
-		d = dac_walk(f, "", why);
+		free(*who);
+		*why = *who = NULL;
+		d = dac_walk(f, "", why, who);
 	}
 	return d;
 }
@@ -630,9 +704,12 @@ static char *fix_access(struct gt_finding *f, const char *dac)
 
 static void explain_permission(struct gt_finding *f)
 {
-	char *dac, *fix = NULL;
-	enum dac verdict = dac_refusal(f, &dac);
+	char *dac, *fix = NULL, *who;
+	enum dac verdict = dac_refusal(f, &dac, &who);
 	const char *holds = what_go_dir_holds(f->go_dir);
+
+	free(f->refuser);
+	f->refuser = who;	/* what refused: repeats on it gather into one finding */
 
 	if (dac && home_unusable(f)) {
 		const char *var = gt_go_dir_name(f->go_dir);
@@ -650,6 +727,18 @@ static void explain_permission(struct gt_finding *f)
 	}
 	if (verdict == DAC_UNKNOWN && own_work_binary(f))
 		verdict = DAC_ALLOWS;
+	if (verdict == DAC_CHANGED) {
+		/* evidence read after the object changed proves nothing: blame no LSM */
+		asprintf(&f->explanation, "%s (uid %u) was refused %s on %s (%s); it changed after "
+			 "the call (its ctime is later), so its owner and mode now do not show what "
+			 "refused it: the evidence is not conclusive", f->comm, f->creds.fsuid,
+			 f->syscall, f->path, gt_errno_name(f->err) ?: "?");
+		f->fix = fix_move(f, "writable by the user running go");
+		if (!f->fix)
+			asprintf(&f->fix, "check the owner and mode of %s and its parents when the "
+				 "call fails (namei -l %s)", f->path, f->path);
+		return;
+	}
 	/* EACCES on a path although DAC allows it: an LSM; EPERM stays a capability matter */
 	if (verdict == DAC_ALLOWS && f->err == EACCES) {
 		f->cause = which_lsm();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "findings.h"
 
@@ -37,7 +38,61 @@ void gt_finding_free(struct gt_finding *f)
 		free(f->fix_rejected[i].path);
 		free(f->fix_rejected[i].why);
 	}
+	free(f->search_name);
+	free(f->refuser);
+	for (unsigned i = 0; i < f->nsamples; i++)
+		free(f->samples[i].path);
 	free(f);
+}
+
+void gt_finding_sample(struct gt_finding *f, const char *syscall, const char *path)
+{
+	struct gt_sample *s;
+
+	if (!syscall[0] && !path)
+		return;
+	for (unsigned i = 0; i < f->nsamples; i++)
+		if (!strcmp(f->samples[i].syscall, syscall) &&
+		    !strcmp(f->samples[i].path ?: "", path ?: ""))
+			return;
+	if (f->nsamples == GT_SAMPLES)
+		return;
+	s = &f->samples[f->nsamples++];
+	snprintf(s->syscall, sizeof(s->syscall), "%s", syscall);
+	s->path = path ? strdup(path) : NULL;
+}
+
+/*
+ * Refusals Go makes on purpose and ignores, so never the one its message names
+ * (cmd/go/internal/cache/default.go writes GOCACHE/README "best effort", then
+ * fails on mkdir GOCACHE/00). A finding that starts with one shows the next.
+ */
+static const struct { enum gt_go_dir dir; const char *name; } best_effort[] = {
+	{ GD_GOCACHE, "README" },
+};
+
+static bool is_best_effort(const struct gt_finding *f, const char *path)
+{
+	const char *b = path ? strrchr(path, '/') : NULL;
+
+	for (size_t i = 0; b && i < sizeof(best_effort) / sizeof(best_effort[0]); i++)
+		if (f->go_dir == best_effort[i].dir && !strcmp(b + 1, best_effort[i].name))
+			return true;
+	return false;
+}
+
+void gt_finding_merge(struct gt_finding *into, const struct gt_finding *from)
+{
+	for (unsigned i = 0; i < from->nsamples; i++)
+		gt_finding_sample(into, from->samples[i].syscall, from->samples[i].path);
+	if (is_best_effort(into, into->path) && from->path && !is_best_effort(into, from->path)) {
+		/* show what Go names: the call that failed the command, not the ignored one */
+		free(into->path);
+		into->path = strdup(from->path);
+		snprintf(into->syscall, sizeof(into->syscall), "%s", from->syscall);
+		free(into->explanation);
+		into->explanation = from->explanation ? strdup(from->explanation) : NULL;
+	}
 }
 
 void gt_findings_add(struct gt_finding *f)
@@ -51,6 +106,7 @@ void gt_findings_add(struct gt_finding *f)
 
 		if (p->go_pid == f->go_pid && p->key && f->key && !strcmp(p->key, f->key)) {
 			p->count += f->count;
+			gt_finding_merge(p, f);
 			p->last_ns = f->ts_ns;
 			for (int i = 0; f->raw_key && i < 8; i++) {
 				if (!p->aliases[i]) {

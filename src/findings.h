@@ -22,6 +22,8 @@ struct gt_fix_reject {
 	char *path, *why;
 };
 
+#define GT_SAMPLES	8
+
 struct gt_finding {
 	__u64 ts_ns, last_ns;		/* boot-time ns of the first and last repeat */
 	pid_t pid, ppid, tid;
@@ -64,6 +66,13 @@ struct gt_finding {
 	struct gt_fix_reject fix_rejected[GT_FIX_MAX_REJECTS];
 	char *key;			/* what repeats share */
 	char *raw_key;			/* the record's own facts, known before diagnosis */
+	char *refuser;			/* what refused: the component whose owner and mode refuse */
+	/* distinct syscall and path pairs gathered here, the first GT_SAMPLES */
+	struct gt_sample { char syscall[32]; char *path; } samples[GT_SAMPLES];
+	unsigned nsamples;
+	char *search_name;		/* a PATH probe: the program searched for, else NULL */
+	bool search_hit;		/* the refused PATH directory does hold that program */
+	bool absorbed;			/* its process (and go command) succeeded: not a finding */
 	char *aliases[8];		/* raw keys already merged here: repeats skip diagnosis */
 	unsigned long count;
 	struct gt_finding *next;
@@ -83,5 +92,9 @@ bool gt_findings_bump(pid_t go_pid, const char *raw_key, __u64 ts_ns);
 void gt_findings_flush(pid_t go_pid, __u64 now_ns, bool all);
 unsigned gt_findings_pending(void);
 void gt_finding_free(struct gt_finding *f);
+/* Record syscall on path among f's samples when it is new and there is room. */
+void gt_finding_sample(struct gt_finding *f, const char *syscall, const char *path);
+/* Gather from's samples into into's (a merge); puts a path Go names first (see .c). */
+void gt_finding_merge(struct gt_finding *into, const struct gt_finding *from);
 
 #endif

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "container.h"
 #include "diagnose.h"
 #include "handlers.h"
 #include "layers.h"
+#include "hold.h"
 #include "log.h"
 #include "mounts.h"
 #include "proctab.h"
@@ -58,13 +62,36 @@ static void emit_finding(struct gt_finding *f, void *ctx)
 	}
 }
 
+/* A held refusal whose process failed: a finding, gathered and emitted as before. */
+static void release_finding(struct gt_finding *f, void *ctx)
+{
+	gt_findings_add(f);
+}
+
+/* A refusal its process (and go command) absorbed: counted; shown with --all-errors. */
+static void absorb_finding(const struct gt_finding *f, void *ctx)
+{
+	struct gt_state *st = ctx;
+	struct gt_procinfo *go = f->go_pid ? gt_proc_get(f->go_pid) : NULL;
+
+	st->absorbed += f->count;
+	if (go)
+		go->absorbed += f->count;
+	if (st->all_errors)
+		gt_render_finding(&st->sink, f);
+}
+
 void gt_handlers_init(struct gt_state *st, unsigned flush_ms)
 {
+	struct gt_hold_sink hs = { .release = release_finding, .absorb = absorb_finding, .ctx = st };
+
 	gt_findings_init(flush_ms, emit_finding, st);
+	gt_hold_init(&hs);
 }
 
 void gt_handlers_fini(struct gt_state *st)
 {
+	gt_hold_release_all();
 	gt_findings_flush(-1, 0, true);
 	for (int i = 0; i < 3; i++)
 		free(st->first[i]);
@@ -119,6 +146,14 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 		gt_mounts_note(p->mntns, p->pid);
 	gt_debug("exec %d %s role %s go %d", p->pid, p->exe ?: "?", gt_role_name(p->role),
 		 p->go_pid);
+	/* a PATH search that found the program (execvp here, or a child it started) */
+	if (p->argv.argc) {
+		const char *a0 = strrchr(p->argv.argv[0], '/');
+
+		gt_hold_exec(p->pid, p->ppid, a0 ? a0 + 1 : p->argv.argv[0]);
+	}
+	if (p->exe && strrchr(p->exe, '/'))
+		gt_hold_exec(p->pid, p->ppid, strrchr(p->exe, '/') + 1);
 }
 
 static void on_fork(const struct gt_fork_event *e)
@@ -128,6 +163,7 @@ static void on_fork(const struct gt_fork_event *e)
 
 	if (!c)
 		return;
+	gt_hold_forget(e->hdr.pid);	/* a reused pid: the old process's exit was lost */
 	parent = gt_proc_get(e->hdr.ppid);
 	if (parent && parent != c)
 		gt_proc_inherit(c, parent);
@@ -247,10 +283,25 @@ static void host_view(struct gt_finding *f, unsigned mntns, const struct gt_proc
 						       f->path);
 }
 
+/*
+ * What repeats share: the cause, and what refused (the component whose owner and
+ * mode refuse, the read-only or noexec mount, the filter's syscall, the limit),
+ * else the Go directory or the path's directory.
+ */
 static void make_key(struct gt_finding *f)
 {
 	const char *where = f->go_dir_path;
 	char *dir = NULL;
+
+	if (f->refuser)
+		where = f->refuser;
+	else if ((f->cause == GC_READ_ONLY || f->cause == GC_NOEXEC) && f->mount.known)
+		where = f->mount.target;
+	else if (f->cause == GC_SECCOMP && f->syscall[0])
+		where = f->syscall;
+	else if (f->cause == GC_PROCESS_LIMIT || f->cause == GC_FD_LIMIT ||
+		 f->cause == GC_MEMORY_LIMIT)
+		where = f->cgroup ? f->cgroup : "limit";
 
 	if (!where && f->path) {
 		char *s;
@@ -418,12 +469,13 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 
 	/* a repeat of what was just diagnosed: count it, skip the stat and mount work */
 	raw_key(f, e);
-	if (gt_findings_bump(f->go_pid, f->raw_key, f->ts_ns)) {
+	if (gt_hold_bump(f->pid, f->raw_key, f->ts_ns, f->syscall, f->path)) {
 		gt_finding_free(f);
 		return;
 	}
 
 	f->mntns = e->hdr.mntns;
+	gt_finding_sample(f, f->syscall, f->path);
 	mounts_of(f, e->hdr.mntns, p);
 	place(f, p);
 	host_view(f, e->hdr.mntns, p);
@@ -431,7 +483,26 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	gt_diagnose(f);
 	gt_layer_explain(f);
 	make_key(f);
-	gt_findings_add(f);
+	{
+		char name[256];
+
+		if (p && gt_path_probe(f->syscall, f->path, p->env.v[GE_PATH], name, sizeof(name))) {
+			char buf[PATH_MAX + 32];
+			struct stat sb;
+
+			f->search_name = strdup(name);
+			/* does the refused directory hold the program? If not, the refusal hid
+			 * nothing: the search could not have found it there anyway */
+			snprintf(buf, sizeof(buf), "/proc/%d/root/", f->pid);
+			if (!stat(buf, &sb))	/* through its root while it lives */
+				snprintf(buf, sizeof(buf), "/proc/%d/root%s", f->pid, f->path);
+			else
+				snprintf(buf, sizeof(buf), "%s", f->path);
+			f->search_hit = !stat(buf, &sb);
+		}
+	}
+	/* held until the process (and its go command) ends: it may absorb the refusal */
+	gt_hold_add(f->pid, e->hdr.ppid, f->go_pid, f);
 }
 
 static void sigsent_set(struct gt_sigsent *s, const struct gt_signal_event *e)
@@ -530,7 +601,8 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 	gt_diagnose(f);
 	gt_layer_explain(f);
 	make_key(f);
-	gt_findings_add(f);
+	/* the kill travels with the process's refusals: its parent may expect it */
+	gt_hold_add(f->pid, e->hdr.ppid, f->go_pid, f);
 }
 
 static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
@@ -538,7 +610,14 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
 	int sig = e->exit_code & 0x7f;
 
+	bool failed = sig || ((e->exit_code >> 8) & 0xff);
+	pid_t ppid = e->hdr.ppid;
+	struct gt_procinfo *parent = ppid != (pid_t)e->hdr.pid ? gt_proc_get(ppid) : NULL;
+	struct gt_procinfo *go = e->go_pid && e->go_pid != e->hdr.pid ?
+				 gt_proc_get(e->go_pid) : NULL;
+
 	killed_finding(e, p, sig);
+	gt_hold_exit(e->hdr.pid, ppid, failed, parent != NULL, go != NULL);
 	if (p && p->pid == (pid_t)e->go_pid) {
 		struct gt_exit_info x = {
 			.ts_ns = e->hdr.ts_ns, .pid = p->pid, .go_pid = e->go_pid,
@@ -556,6 +635,7 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 		gt_findings_flush(p->pid, 0, false);
 		x.findings = p->findings;
 		x.errors = p->errors;
+		x.absorbed = p->absorbed;
 		if ((sig || x.exit_code) && p->verdict.weight)
 			x.verdict = &p->verdict;
 		gt_render_exit(&st->sink, &x);

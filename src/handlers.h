@@ -3,6 +3,7 @@
 #ifndef GT_HANDLERS_H
 #define GT_HANDLERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "render.h"
 
@@ -10,6 +11,8 @@ struct gt_state {
 	struct gt_sink sink;
 	unsigned long findings;		/* finding records emitted */
 	unsigned long errors;		/* failed calls behind them */
+	unsigned long absorbed;		/* refused calls their processes absorbed */
+	bool all_errors;		/* --all-errors: absorbed refusals are shown too */
 	unsigned long bad_records;	/* records that failed validation */
 	unsigned long by_cause[GC_MAX];
 	char *first[3];			/* short summaries for run mode */

@@ -162,6 +162,31 @@ void gt_json_strv(struct gt_json *j, const char *k, char *const *v, int n)
 	fputc(']', j->f);
 }
 
+void gt_json_pairs(struct gt_json *j, const char *k, const char *k1, const char *const *v1,
+		   const char *k2, const char *const *v2, int n)
+{
+	key(j, k);
+	fputc('[', j->f);
+	for (int i = 0; i < n; i++) {
+		fputs(i ? ",{" : "{", j->f);
+		gt_json_escape(j->f, k1);
+		fputc(':', j->f);
+		if (v1[i])
+			gt_json_escape(j->f, v1[i]);
+		else
+			fputs("null", j->f);
+		fputc(',', j->f);
+		gt_json_escape(j->f, k2);
+		fputc(':', j->f);
+		if (v2[i])
+			gt_json_escape(j->f, v2[i]);
+		else
+			fputs("null", j->f);
+		fputc('}', j->f);
+	}
+	fputc(']', j->f);
+}
+
 void gt_json_obj(struct gt_json *j, const char *k)
 {
 	key(j, k);

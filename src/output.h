@@ -24,6 +24,9 @@ void gt_json_str(struct gt_json *j, const char *key, const char *val);	/* NULL -
 void gt_json_int(struct gt_json *j, const char *key, long long val);
 void gt_json_null(struct gt_json *j, const char *key);
 void gt_json_strv(struct gt_json *j, const char *key, char *const *v, int n);
+/* An array of n objects {k1: v1[i], k2: v2[i]} (NULL values: null). */
+void gt_json_pairs(struct gt_json *j, const char *key, const char *k1, const char *const *v1,
+		   const char *k2, const char *const *v2, int n);
 void gt_json_obj(struct gt_json *j, const char *key);	/* opens a nested object */
 void gt_json_obj_end(struct gt_json *j);
 void gt_json_bool(struct gt_json *j, const char *key, bool val);

@@ -41,6 +41,7 @@ struct gt_procinfo {
 	/* for a go command (pid == go_pid): what it produced */
 	unsigned findings;	/* finding records emitted */
 	unsigned long errors;	/* failed calls behind them */
+	unsigned long absorbed;	/* refused calls of its tree that its processes absorbed */
 	struct gt_verdict {
 		int weight;
 		enum gt_cause cause;

@@ -204,6 +204,20 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 		gt_json_arr_end(&j);
 	}
 	gt_json_int(&j, "count", f->count);
+	gt_json_bool(&j, "absorbed", f->absorbed);
+	{
+		const char *sc[GT_SAMPLES], *pa[GT_SAMPLES];
+
+		for (unsigned i = 0; i < f->nsamples; i++) {
+			sc[i] = f->samples[i].syscall;
+			pa[i] = f->samples[i].path;
+		}
+		gt_json_pairs(&j, "samples", "syscall", sc, "path", pa, f->nsamples);
+	}
+	if (f->refuser)
+		gt_json_str(&j, "refused_by", f->refuser);
+	if (f->search_name)
+		gt_json_str(&j, "path_search", f->search_name);
 	gt_json_int(&j, "uid", f->creds.uid);
 	gt_json_int(&j, "fsuid", f->creds.fsuid);
 	gt_json_int(&j, "fsgid", f->creds.fsgid);
@@ -266,7 +280,7 @@ static char *text_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	if (!m)
 		return NULL;
 	fmt_time(s, f->ts_ns, t, sizeof(t), false);
-	fprintf(m, "%s %s ", t, gt_cause_name(f->cause));
+	fprintf(m, "%s %s%s ", t, f->absorbed ? "absorbed " : "", gt_cause_name(f->cause));
 	if (f->path && f->path_truncated)
 		fputs("...", m);	/* only the tail of a longer path */
 	gt_text_escape(m, f->path ? f->path : f->signal ? gt_signal_name(f->signal) ?: "-" : "-");
@@ -334,6 +348,9 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 		else
 			fprintf(m, " exited %d", e->exit_code);
 		fprintf(m, ", %u finding%s", e->findings, e->findings == 1 ? "" : "s");
+		if (e->absorbed)
+			fprintf(m, ", %lu refused call%s absorbed", e->absorbed,
+				e->absorbed == 1 ? "" : "s");
 		if (e->verdict) {
 			fprintf(m, "; most likely: %s ", gt_cause_name(e->verdict->cause));
 			if (e->verdict->path)
@@ -362,6 +379,7 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 	}
 	gt_json_int(&j, "findings", e->findings);
 	gt_json_int(&j, "errors", e->errors);
+	gt_json_int(&j, "absorbed", e->absorbed);
 	if (e->verdict) {
 		const struct gt_verdict *v = e->verdict;
 		bool test = e->go_argv && e->go_argv->argc > 1 && !strcmp(e->go_argv->argv[1], "test");

@@ -57,6 +57,7 @@ struct gt_exit_info {
 	int signal;		/* 0 when it exited */
 	unsigned findings;
 	unsigned long errors;
+	unsigned long absorbed;	/* refused calls its processes absorbed (no finding) */
 	const struct gt_verdict *verdict;	/* the finding that most likely failed it */
 	const struct gt_nsfacts *ns;		/* its container and pid namespace, or NULL */
 };

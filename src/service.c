@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <bpf/bpf.h>
 #include "findings.h"
+#include "hold.h"
 #include "journal.h"
 #include "log.h"
 #include "metrics.h"
@@ -142,6 +143,8 @@ static char *status_json(void *ctx, size_t *len)
 	gt_json_int(&j, "findings", V.st->findings);
 	gt_json_int(&j, "failed_calls", V.st->errors);
 	gt_json_int(&j, "pending_findings", gt_findings_pending());
+	gt_json_int(&j, "absorbed", V.st->absorbed);
+	gt_json_int(&j, "held_calls", gt_hold_pending());
 	gt_json_int(&j, "kernel_lost", kernel_lost());
 	gt_json_obj(&j, "kernel_losses");
 	for (int i = 0; i < gt_nlosses; i++)

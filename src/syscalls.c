@@ -30,8 +30,9 @@ static const struct {
 	{ "renameat2",	{ GT_SC_PATH, 1, 0, 3, 2, N } },
 	{ "link",	{ GT_SC_PATH, 0, N, 1, N, N } },
 	{ "linkat",	{ GT_SC_PATH, 1, 0, 3, 2, N } },
-	{ "symlink",	{ GT_SC_PATH, 1, N, 0, N, N } },	/* the link is what is created */
-	{ "symlinkat",	{ GT_SC_PATH, 2, 1, 0, N, N } },
+	/* the link (the second path) is what is created: the one refused */
+	{ "symlink",	{ GT_SC_PATH, 0, N, 1, N, N } },
+	{ "symlinkat",	{ GT_SC_PATH, 0, N, 2, 1, N } },
 	{ "chmod",	{ GT_SC_PATH, 0, N, N, N, N } },
 	{ "fchmodat",	{ GT_SC_PATH, 1, 0, N, N, N } },
 	{ "fchmodat2",	{ GT_SC_PATH, 1, 0, N, N, N } },
@@ -43,6 +44,10 @@ static const struct {
 	{ "faccessat",	{ GT_SC_PATH, 1, 0, N, N, N } },
 	{ "faccessat2",	{ GT_SC_PATH, 1, 0, N, N, N } },
 	{ "statx",	{ GT_SC_PATH, 1, 0, N, N, N } },
+	/* how execvp-style searches (Go's exec.LookPath) probe each PATH directory */
+	{ "stat",	{ GT_SC_PATH, 0, N, N, N, N } },
+	{ "lstat",	{ GT_SC_PATH, 0, N, N, N, N } },
+	{ "newfstatat",	{ GT_SC_PATH, 1, 0, N, N, N } },
 	{ "utimensat",	{ GT_SC_PATH, 1, 0, N, N, N } },
 	/* calls on an open file: the file's path is reported */
 	{ "mmap",	{ GT_SC_FD, N, N, N, N, 4 } },

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "handlers.h"
+#include "hold.h"
 #include "loader.h"
 #include "log.h"
 #include "procscan.h"
@@ -113,6 +114,9 @@ static void summary(const struct gt_config *cfg, const struct gt_state *st, int 
 		status >= 128 ? "was killed by a signal" : "exited");
 	fprintf(stderr, " with status %d; %lu finding%s (%lu failed call%s)", status,
 		st->findings, st->findings == 1 ? "" : "s", st->errors, st->errors == 1 ? "" : "s");
+	if (st->absorbed)
+		fprintf(stderr, ", %lu refused call%s absorbed", st->absorbed,
+			st->absorbed == 1 ? "" : "s");
 	for (int i = 0; i < 3 && st->first[i]; i++)
 		fprintf(stderr, "%s %s", i ? ";" : ":", st->first[i]);
 	fputs(".\n", stderr);
@@ -162,6 +166,7 @@ int gt_trace(const struct gt_config *cfg)
 		return 2;
 	hup_reloads = !cfg->cmd;
 	set_handlers();
+	st.all_errors = cfg->all_errors;
 	gt_handlers_init(&st, cfg->flush_ms);
 	if (gt_service_start(cfg, &st))
 		goto cleanup;
@@ -211,6 +216,8 @@ int gt_trace(const struct gt_config *cfg)
 			last_sweep = boot_ns();
 			if (gt_proc_sweep())
 				gt_debug("dropped processes whose exit was not seen");
+			if (gt_hold_sweep())
+				gt_debug("released refusals of processes whose exit was not seen");
 		}
 		check_lost(&b, &st, seen);
 		if (reload_sig) {
@@ -228,6 +235,7 @@ int gt_trace(const struct gt_config *cfg)
 	if (stop_sig && child)
 		kill(child, stop_sig);
 	ring_buffer__consume(rb);
+	gt_hold_release_all();	/* processes still running: their outcome is unknown */
 	gt_findings_flush(-1, 0, true);
 	check_lost(&b, &st, seen);
 	ret = 0;

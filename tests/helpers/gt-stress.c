@@ -13,7 +13,9 @@
  *
  * GT_STRESS_HOLD=FILE: before exiting, wait until FILE exists (so the exit
  * record is queued only when the test says so). Exit status 0 when every
- * call was refused.
+ * call was refused; GT_STRESS_EXIT=N makes it N instead: a go that fails
+ * because of its refusals (gotraced holds a refusal until its process ends,
+ * and one whose process exits 0 is absorbed, no finding).
  */
 #include <errno.h>
 #include <linux/sched.h>
@@ -42,12 +44,20 @@ static void hold(void)
 		nanosleep(&ts, NULL);
 }
 
+/* the status when every call was refused as intended */
+static int refused_status(void)
+{
+	const char *s = getenv("GT_STRESS_EXIT");
+
+	return s ? atoi(s) : 0;
+}
+
 static int done(long want, long got)
 {
 	printf("denied %ld\n", got);
 	fflush(stdout);
 	hold();
-	return got == want ? 0 : 1;
+	return got == want ? refused_status() : 1;
 }
 
 static int deny(long n, const char *path, long gap_us)
@@ -73,7 +83,7 @@ static int chain(int depth, const char *path)
 
 		printf("deep %d %d\n", getpid(), getppid());
 		fflush(stdout);
-		return ok ? 0 : 1;
+		return ok ? refused_status() : 1;
 	}
 	c = fork();
 	if (c < 0)

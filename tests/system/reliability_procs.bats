@@ -30,11 +30,11 @@ argv_json() { jq -cn --args '$ARGS.positional' "$FAKEGO" "$@"; }
 		--clear-groups -- "$T/fake/plain" deny 1 "$LOCK/b"
 	echo "$output"
 	[ "$status" -ne 125 ] || skip "cannot choose a pid with clone3 set_tid here"
-	[ "$status" -eq 0 ]
+	[ "$status" -eq "$GT_STRESS_EXIT" ]
 	run "$HELPERS/gt-stress" at "$p" setpriv --reuid="$GT_USER" --regid="$GT_USER" \
 		--clear-groups -- "$FAKEGO" deny 2 "$LOCK/c"
 	echo "$output"
-	[ "$status" -eq 0 ]
+	[ "$status" -eq "$GT_STRESS_EXIT" ]
 	POLL_S=20 poll exits_of "$p" 2
 	stop_daemon
 	dump_out

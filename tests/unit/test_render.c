@@ -62,7 +62,7 @@ static void findings(void **state)
 		  ":\"execve\",\"errno\":\"EACCES\",\"signal\":null,\"path\":\"/tmp/nx/go-build1/"
 		  "b001/m.test\",\"cause\":\"noexec\",\"go_dir\":\"TMPDIR\",\"go_dir_path\":\"/tm"
 		  "p/nx\",\"explanation\":\"on a noexec mount\",\"fix\":\"set GOTMPDIR\",\"fix_ch"
-		  "ecked\":false,\"count\":1,\"uid\":1000,\"fsuid\":1000,\"fsgid\":1000,\"mount_p"
+		  "ecked\":false,\"count\":1,\"absorbed\":false,\"samples\":[],\"uid\":1000,\"fsuid\":1000,\"fsgid\":1000,\"mount_p"
 		  "oint\":\"/tmp/nx\",\"fs_type\":\"tmpfs\"}" "\n",
 		  "11:32:40.988Z noexec /tmp/nx/go-build1/b001/m.test [TMPDIR] | go[6343] execve "
 		  "EACCES in `go test ./...` | on a noexec mount | fix: set GOTMPDIR" "\n" },
@@ -76,7 +76,7 @@ static void findings(void **state)
 		  "pid\":7000,\"go_argv\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGKI"
 		  "LL\",\"path\":null,\"cause\":\"killed\",\"go_dir\":null,\"go_dir_path\":null,\""
 		  "explanation\":\"killed by bash\",\"fix\":\"see who\",\"fix_checked\":false,\"c"
-		  "ount\":1,\"uid\":0,\"fsuid\":0,\"fsgid\":0,\"sender_pid\":4242,\"sender_comm\""
+		  "ount\":1,\"absorbed\":false,\"samples\":[],\"uid\":0,\"fsuid\":0,\"fsgid\":0,\"sender_pid\":4242,\"sender_comm\""
 		  ":\"bash\"}" "\n",
 		  "11:32:40.988Z killed SIGKILL | m.test[7001]  | killed by bash | fix: see who" "\n" },
 		{ "a kill whose sender is unknown: no sender fields",
@@ -87,7 +87,7 @@ static void findings(void **state)
 		  "d\":7000,\"tid\":7001,\"comm\":\"m.test\",\"exe\":null,\"role\":\"test\",\"go_"
 		  "pid\":null,\"go_argv\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGTE"
 		  "RM\",\"path\":null,\"cause\":\"killed\",\"go_dir\":null,\"go_dir_path\":null,\""
-		  "explanation\":null,\"fix\":null,\"fix_checked\":false,\"count\":2,\"uid\":0,\""
+		  "explanation\":null,\"fix\":null,\"fix_checked\":false,\"count\":2,\"absorbed\":false,\"samples\":[],\"uid\":0,\""
 		  "fsuid\":0,\"fsgid\":0}" "\n",
 		  "11:32:40.988Z killed SIGTERM | m.test[7001]  x2 |  | fix: " "\n" },
 		{ "a path cut by the kernel's walk says so",
@@ -100,7 +100,7 @@ static void findings(void **state)
 		  "gv\":null,\"syscall\":\"mkdir\",\"errno\":\"EACCES\",\"signal\":null,\"path\":"
 		  "\"/ddd/x\",\"path_truncated\":true,\"cause\":\"permission\",\"go_dir\":null,\""
 		  "go_dir_path\":null,\"explanation\":\"e\",\"fix\":\"f\",\"fix_checked\":false,\""
-		  "count\":1,\"uid\":0,\"fsuid\":0,\"fsgid\":0}" "\n",
+		  "count\":1,\"absorbed\":false,\"samples\":[],\"uid\":0,\"fsuid\":0,\"fsgid\":0}" "\n",
 		  "11:32:40.988Z permission .../ddd/x | go[9] mkdir EACCES | e | fix: f" "\n" },
 	};
 
@@ -137,14 +137,14 @@ static void exits(void **state)
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
 		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"exit_code\":0,\"signal\":nul"
-		  "l,\"findings\":0,\"errors\":0,\"verdict\":null}" "\n",
+		  "l,\"findings\":0,\"errors\":0,\"absorbed\":0,\"verdict\":null}" "\n",
 		  "11:32:40.988Z exit go[6343] `go test ./...` exited 0, 0 findings" "\n" },
 		{ "go test failed by a root-owned GOCACHE: the verdict and Go's misleading message",
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv,
 		    .exit_code = 1, .findings = 2, .errors = 5, .verdict = &cache_verdict },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
 		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"exit_code\":1,\"signal\":nul"
-		  "l,\"findings\":2,\"errors\":5,\"verdict\":{\"cause\":\"permission\",\"path\":\""
+		  "l,\"findings\":2,\"errors\":5,\"absorbed\":0,\"verdict\":{\"cause\":\"permission\",\"path\":\""
 		  "/srv/gc/00\",\"go_dir\":\"GOCACHE\",\"pid\":6343,\"role\":\"go\",\"explanation"
 		  "\":\"root's\",\"fix\":\"chown\",\"note\":\"go test may report this as \\\"pack"
 		  "age testing is not in GOROOT\\\" or [setup failed]: the real cause is the buil"
@@ -157,7 +157,7 @@ static void exits(void **state)
 		    .verdict = &kill_verdict },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
 		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"exit_code\":null,\"signal\":"
-		  "\"SIGKILL\",\"findings\":1,\"errors\":0,\"verdict\":{\"cause\":\"killed\",\"pa"
+		  "\"SIGKILL\",\"findings\":1,\"errors\":0,\"absorbed\":0,\"verdict\":{\"cause\":\"killed\",\"pa"
 		  "th\":null,\"go_dir\":null,\"pid\":7001,\"role\":\"test\",\"explanation\":null,"
 		  "\"fix\":null,\"note\":\"go test may print only FAIL for a test binary that was"
 		  " killed\"}}" "\n",
