@@ -22,6 +22,13 @@ pkgs=(
 	prometheus prometheus-node-exporter systemd-journal-remote libxml2-utils curl
 	# benchmarks, fuzzing, sanitizer runs (bpftrace and libbpf-tools are the peers)
 	hyperfine strace bpftrace libbpf-tools libclang-rt-14-dev valgrind linux-perf
+	# the real-code corpus (tests/corpus): Debian's packaged Go libraries and their tests
+	golang-github-spf13-afero-dev golang-github-fsnotify-fsnotify-dev
+	golang-github-stretchr-testify-dev golang-github-pkg-errors-dev
+	golang-github-google-go-cmp-dev golang-github-spf13-pflag-dev
+	golang-github-hashicorp-golang-lru-dev golang-github-mattn-go-sqlite3-dev
+	golang-github-kr-fs-dev golang-github-davecgh-go-spew-dev
+	golang-github-pmezard-go-difflib-dev golang-github-stretchr-objx-dev golang-gopkg-yaml.v3-dev
 )
 
 missing=()
