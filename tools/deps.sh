@@ -29,6 +29,7 @@ pkgs=(
 	golang-github-hashicorp-golang-lru-dev golang-github-mattn-go-sqlite3-dev
 	golang-github-kr-fs-dev golang-github-davecgh-go-spew-dev
 	golang-github-pmezard-go-difflib-dev golang-github-stretchr-objx-dev golang-gopkg-yaml.v3-dev
+	golang-gopkg-check.v1-dev
 )
 
 missing=()
