@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Install every build and test dependency from Debian packages. Idempotent:
+# Install every build and test dependency from Debian packages, then the Go
+# releases the tests use (tools/go-releases.sh, tests/go-releases). Idempotent:
 # does nothing when all are present.
 set -euo pipefail
 
@@ -39,13 +40,15 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "deps: all ${#pkgs[@]} packages present"
-	exit 0
+else
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2
+		exit 1
+	fi
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2
-	exit 1
-fi
-echo "deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# the Go releases make test uses, from their Debian suites (never /etc/apt)
+"$(dirname "$0")/go-releases.sh"

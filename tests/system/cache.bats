@@ -72,8 +72,8 @@ teardown() { gt_teardown; }
 	[ ! -e "/proc/$gopid" ] || [ "$(cat /proc/$gopid/comm 2>/dev/null)" != go ]
 	f=$(findings ".go_pid == $gopid and .pid == $gopid" | head -n1)
 	[ -n "$f" ]
-	jq -e --arg T "$T" '.go_dir == "GOCACHE" and .go_argv == ["go","build","-v","."]
-		and .exe == "/usr/lib/go-1.19/bin/go" and .comm == "go"
+	jq -e --arg T "$T" --arg R "$GT_GOROOT" '.go_dir == "GOCACHE" and .go_argv == ["go","build","-v","."]
+		and .exe == ($R + "/bin/go") and .comm == "go"
 		and (.path | startswith($T + "/rootcache"))' <<<"$f"
 	e=$(jsel ".type == \"exit\" and .go_pid == $gopid")
 	[ -n "$e" ]

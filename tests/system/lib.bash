@@ -8,6 +8,14 @@ GOTRACED=${GOTRACED:-$GT_ROOT/gotraced}
 FIXTURE=$GT_ROOT/tests/fixtures/mod
 GT_USER=gtuser
 
+# The Go release under test, from tests/go-releases: GT_GO=1.NN (default
+# 1.19, the machine's own). Its bin goes first in PATH for every test.
+GT_GO=${GT_GO:-1.19}
+GT_GOROOT=$("$GT_ROOT/tools/go-releases.sh" --goroot "$GT_GO") || GT_GOROOT=/nonexistent
+GT_GOCACHES=${GT_GOCACHES:-/var/cache/gotraced-test/gocache}
+case ":$PATH:" in *":$GT_GOROOT/bin:"*) ;; *) PATH=$GT_GOROOT/bin:$PATH ;; esac
+export GT_GO GT_GOROOT PATH
+
 bats_require_minimum_version 1.5.0
 
 # Per test: a world-traversable scratch dir $T (bats' own tmp dirs are 0700,
@@ -16,7 +24,12 @@ gt_setup() {
 	[ "$(id -u)" = 0 ] || skip "system tests need root"
 	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF (/sys/kernel/btf/vmlinux)"
 	[ -x "$GOTRACED" ] || skip "gotraced not built ($GOTRACED); run make gotraced"
-	command -v go >/dev/null || skip "go not installed"
+	# make deps fetches the releases the suite uses: a missing one fails
+	if [ ! -x "$GT_GOROOT/bin/go" ]; then
+		echo "Go $GT_GO not found ($GT_GOROOT): run make deps, or tools/go-releases.sh $GT_GO"
+		return 1
+	fi
+	build_warm_gocache || return 1
 	T=$(mktemp -d /tmp/gt-sys.XXXXXX)
 	chmod 0755 "$T"
 	OUT=$BATS_TEST_TMPDIR/out.json
@@ -48,14 +61,92 @@ gt_teardown() {
 	fi
 }
 
-# Go environment hygiene: no proxy, no toolchain switching, private dirs.
+# Go environment hygiene: no proxy, no toolchain switching, private dirs. GOCACHE starts as a copy of the release's warm cache
+# (fresh_gocache for a test about an empty one).
 gt_go_env() {
-	unset GOTOOLCHAIN GOFLAGS GOTMPDIR GOPATH GOMODCACHE GOBIN GOENV XDG_CACHE_HOME XDG_CONFIG_HOME
-	export GOPROXY=off GO111MODULE=on GOSUMDB=off
+	unset GOFLAGS GOTMPDIR GOPATH GOMODCACHE GOBIN GOENV XDG_CACHE_HOME XDG_CONFIG_HOME GOROOT
+	export GOPROXY=off GO111MODULE=on GOSUMDB=off GOTOOLCHAIN=local
 	export HOME=$T/home GOCACHE=$T/gocache TMPDIR=$T/tmp
 	mkdir -p "$HOME" "$TMPDIR"
 	chmod 1777 "$TMPDIR"
 	chmod 0777 "$HOME"
+	warm_gocache "$GOCACHE"
+}
+
+# use_go_since MINOR: a test of a behaviour Go 1.MINOR introduced runs with
+# the release under test when it has it, else with 1.MINOR itself (or the
+# next release tests/go-releases lists), its own warm GOCACHE included.
+use_go_since() {
+	local want=$1 v
+	if [ "${GT_GO#1.}" -ge "$want" ]; then
+		return 0
+	fi
+	for v in $(awk '$1 !~ /^#/ && NF { print $1 }' "$GT_ROOT/tests/go-releases"); do
+		[ "${v#1.}" -ge "$want" ] && break
+	done
+	GT_GO=$v
+	GT_GOROOT=$("$GT_ROOT/tools/go-releases.sh" --goroot "$GT_GO")
+	if [ ! -x "$GT_GOROOT/bin/go" ]; then
+		echo "Go $GT_GO not found ($GT_GOROOT): run make deps, or tools/go-releases.sh $GT_GO"
+		return 1
+	fi
+	PATH=$GT_GOROOT/bin:$PATH
+	export GT_GO GT_GOROOT PATH
+	build_warm_gocache && warm_gocache "$GOCACHE"
+}
+
+# fresh_gocache: an empty GOCACHE (from Go 1.20 on, std is compiled into it)
+fresh_gocache() {
+	rm -rf "$GOCACHE"
+}
+
+# gt_go_version: the release's full version, e.g. go1.27.4
+gt_go_version() { head -n1 "$GT_GOROOT/VERSION"; }
+
+# The release's warm GOCACHE. From Go 1.20 std is not precompiled: a fresh
+# cache makes every test compile it (minutes on a busy machine). It is built
+# once per release (the fixtures built, vetted, tested with -race and -cover,
+# run) under $GT_GOCACHES, keyed by the full version; each test gets a
+# hard-linked copy (Go writes cache files anew, never in place; trim.txt,
+# rewritten in place, is copied).
+build_warm_gocache() {
+	local ver warm tmp
+	ver=$(gt_go_version) || return 1
+	warm=$GT_GOCACHES/$ver
+	if [ ! -d "$warm" ]; then
+		mkdir -p "$GT_GOCACHES"
+		(
+			flock 8
+			[ -d "$warm" ] && exit 0
+			echo "# building the warm GOCACHE of $ver in $warm (once)" >&3
+			tmp=$(mktemp -d "$GT_GOCACHES/.new-$ver.XXXXXX")
+			cp -r "$GT_ROOT/tests/fixtures/." "$tmp/src"
+			mkdir -p "$tmp/home"
+			(
+				export GOCACHE=$tmp/cache HOME=$tmp/home TMPDIR=/tmp GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOSUMDB=off
+				cd "$tmp/src/mod" && go build -o /dev/null . && go vet . && go test . >/dev/null &&
+					go test -cover . >/dev/null && go test -race . >/dev/null && go run . >/dev/null &&
+					cd ../cgo && go build . && go test . >/dev/null &&
+					cd ../sys && go vet . && go test -c -o /dev/null . &&
+					cd ../oom && go test -c -o /dev/null .
+			) >&3 2>&1 || { rm -rf "$tmp"; exit 1; }
+			chmod -R a+rX "$tmp/cache"
+			mv "$tmp/cache" "$warm"
+			rm -rf "$tmp"
+		) 8>"$GT_GOCACHES/.lock" || { echo "warming the GOCACHE of $ver failed"; return 1; }
+	fi
+}
+
+# warm_gocache DIR: DIR becomes a copy of the release's warm GOCACHE
+warm_gocache() {
+	local dst=$1 warm
+	warm=$GT_GOCACHES/$(gt_go_version) || return 1
+	rm -rf "$dst"
+	cp -al "$warm" "$dst"
+	if [ -e "$warm/trim.txt" ]; then
+		rm -f "$dst/trim.txt"
+		cp "$warm/trim.txt" "$dst/trim.txt"
+	fi
 }
 
 ensure_gtuser() {
