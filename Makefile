@@ -10,7 +10,7 @@ GOARCH   := $(if $(filter arm64,$(ARCH)),arm64,amd64)
 VMLINUX  := vmlinux/$(ARCH)/vmlinux.h
 PREFIX   ?= /usr/local
 
-BPF_UNITS := proc syserr signal lsm
+BPF_UNITS := proc syserr signal lsm stderr
 BPF_OBJS  := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_UNITS))
 SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
 # each object again with bounded loops instead of bpf_loop (kernels < 5.17):
@@ -23,7 +23,8 @@ SKELS     += $(patsubst %,$(OUTPUT)/%.bounded.skel.h,$(BPF_UNITS))
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
              src/proctab.c src/findings.c src/hold.c src/diagnose.c src/render.c src/handlers.c src/log.c \
              src/cli.c src/lsm.c src/config.c src/fixcheck.c src/metrics.c src/report.c src/sfilter.c \
-             src/container.c src/layers.c
+             src/container.c src/layers.c \
+             src/gorelease.c
 APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c \
              src/service.c src/socket.c src/journal.c src/notify.c src/tail.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
@@ -61,7 +62,7 @@ endif
 .DELETE_ON_ERROR:
 # the BPF objects are intermediates of the skeletons: keep them, or every make rebuilds
 .SECONDARY: $(BPF_OBJS)
-.PHONY: arm64 test-kernels all deps test test-corpus test-unit test-system test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
+.PHONY: arm64 test-kernels all deps test test-corpus test-unit test-system test-go-matrix test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: $(BIN)
 
@@ -121,6 +122,11 @@ test-system: gotraced $(HELPERS)
 # gotraced, with precision and recall; `make test` runs its subset.
 test-corpus: gotraced
 	@tests/corpus/run.sh
+
+# The system suite against every Go release of tests/go-releases (fetched
+# on demand), one count line each: GO_RELEASES="1.23 1.27" for some.
+test-go-matrix: gotraced $(HELPERS)
+	@tests/run-go-matrix.sh $(GO_RELEASES)
 
 # Slow reliability tests (minutes): tests/stress/*.bats
 test-stress: gotraced $(HELPERS)

@@ -307,6 +307,7 @@ static const char *const cause_names[GC_MAX] = {
 	[GC_TEXT_BUSY] = "text_busy", [GC_KILLED] = "killed", [GC_OTHER_ERROR] = "error",
 	[GC_SECCOMP] = "seccomp", [GC_SELINUX] = "selinux", [GC_LANDLOCK] = "landlock",
 	[GC_APPARMOR] = "apparmor", [GC_LSM] = "lsm", [GC_OOM_KILL] = "oom_kill",
+	[GC_TOOL_FAILED] = "tool_failed",
 };
 
 int gt_cause_weight(enum gt_cause c)
@@ -319,6 +320,7 @@ int gt_cause_weight(enum gt_cause c)
 	case GC_APPARMOR: case GC_LSM: return 6;
 	case GC_PROCESS_LIMIT: case GC_FD_LIMIT: case GC_MEMORY_LIMIT: return 5;
 	case GC_TEXT_BUSY: return 4;
+	case GC_TOOL_FAILED: return 3;
 	default: return 1;
 	}
 }

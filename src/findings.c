@@ -42,6 +42,8 @@ void gt_finding_free(struct gt_finding *f)
 	free(f->refuser);
 	for (unsigned i = 0; i < f->nsamples; i++)
 		free(f->samples[i].path);
+	free(f->tool_stderr);
+	gt_argv_free(&f->tool_argv);
 	free(f);
 }
 

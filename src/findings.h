@@ -32,6 +32,7 @@ struct gt_finding {
 	char *exe;
 	enum gt_role role;
 	struct gt_argv go_argv;
+	char go_version[32];		/* the go command's release, "" unknown */
 	char syscall[32];		/* "" for a kill */
 	int err;			/* positive errno, 0 for a kill */
 	long open_flags;		/* open/openat/creat flags, -1 when unknown */
@@ -56,6 +57,10 @@ struct gt_finding {
 	const char *action;		/* seccomp: "errno", "kill" or "trap" */
 	struct gt_lsm_info lsm;		/* an LSM refusal seen in the kernel during the call */
 	struct gt_nsfacts ns;		/* container, namespaces and the host's view */
+	/* tool_failed: the helper's first stderr bytes, argv and exit status */
+	char *tool_stderr;
+	struct gt_argv tool_argv;
+	int tool_exit;
 	char *explanation, *fix;
 	unsigned mntns;			/* the refused process's mount namespace */
 	struct gt_goenv env;		/* its Go-relevant environment (HOME, XDG_*, GOPATH...) */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "container.h"
 #include "diagnose.h"
+#include "gorelease.h"
 #include "handlers.h"
 #include "layers.h"
 #include "hold.h"
@@ -48,6 +49,7 @@ static void emit_finding(struct gt_finding *f, void *ctx)
 			v->go_dir = f->go_dir;
 			v->pid = f->pid;
 			v->role = f->role;
+			v->signal = f->signal;
 			v->path = f->path ? strdup(f->path) : NULL;
 			v->explanation = f->explanation ? strdup(f->explanation) : NULL;
 			v->fix = f->fix ? strdup(f->fix) : NULL;
@@ -98,6 +100,7 @@ void gt_handlers_fini(struct gt_state *st)
 	gt_proc_free_all();
 	gt_mounts_free();
 	gt_ns_free_all();
+	gt_go_version_cache_free();
 }
 
 /* NUL-terminated copy of a length-delimited string from a record. */
@@ -144,6 +147,21 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	/* a go command's namespace: remember its mounts while they can be read */
 	if (p->pid == p->go_pid && !p->root)
 		gt_mounts_note(p->mntns, p->pid);
+	/* its release, read now while /proc/PID/exe is the go binary */
+	if (p->pid == p->go_pid && p->role == GT_ROLE_GO) {
+		const char *v = gt_go_version_of(p->exe, p->pid);
+		struct gt_procinfo *parent = gt_proc_get(p->ppid);
+
+		if (v)
+			snprintf(p->go_version, sizeof(p->go_version), "%s", v);
+		if (parent && parent->go_pid &&
+		    gt_go_is_sidecar(gt_go_minor(p->go_version), p->argv.argc, p->argv.argv)) {
+			p->sidecar = true;
+			p->parent_go = parent->go_pid;
+			gt_debug("telemetry sidecar %d of go %d: no go command of its own", p->pid,
+				 p->parent_go);
+		}
+	}
 	gt_debug("exec %d %s role %s go %d", p->pid, p->exe ?: "?", gt_role_name(p->role),
 		 p->go_pid);
 	/* a PATH search that found the program (execvp here, or a child it started) */
@@ -209,8 +227,10 @@ static struct gt_finding *finding_for(const struct gt_hdr *h, pid_t go_pid,
 	}
 	if (h->ns_pid != h->pid)
 		f->ns.ns_pid = h->ns_pid;
-	if (go)
+	if (go) {
 		gt_argv_copy(&f->go_argv, &go->argv);
+		memcpy(f->go_version, go->go_version, sizeof(f->go_version));
+	}
 	return f;
 }
 
@@ -411,6 +431,44 @@ static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e)
 		 f->lsm.tcontext, dirlen, f->path ? f->path : "");
 }
 
+/* Go's telemetry dir as the go command computes it (os.UserConfigDir()/go/telemetry). */
+static char *telemetry_dir(const struct gt_procinfo *p)
+{
+	char *d = NULL;
+
+	if (p->env.v[GE_XDG_CONFIG_HOME] && p->env.v[GE_XDG_CONFIG_HOME][0] == '/')
+		asprintf(&d, "%s/go/telemetry", p->env.v[GE_XDG_CONFIG_HOME]);
+	else if (p->env.v[GE_HOME] && p->env.v[GE_HOME][0])
+		asprintf(&d, "%s/.config/go/telemetry", p->env.v[GE_HOME]);
+	return d;
+}
+
+/*
+ * A refusal the go command's release handles by design (src/gorelease.c):
+ * no finding. Everything the telemetry sidecar meets is, too: its errors
+ * never fail a go command.
+ */
+static bool absorbed(const struct gt_finding *f, const struct gt_procinfo *p)
+{
+	struct gt_procinfo *go = f->go_pid ? gt_proc_get(f->go_pid) : NULL;
+	const struct gt_go_release_row *r;
+	bool go_code;
+	char *tdir;
+
+	if (!go || !p)
+		return false;
+	if (go->sidecar)
+		return true;
+	go_code = p->role != GT_ROLE_OTHER && p->role != GT_ROLE_GCC;
+	tdir = telemetry_dir(p);
+	r = gt_go_absorbs(gt_go_minor(go->go_version), f->syscall, f->err, go_code, f->path, tdir);
+	free(tdir);
+	if (r)
+		gt_debug("absorbed by %s (%s): %s %s", go->go_version, r->name, f->syscall,
+			 f->path ?: "");
+	return r;
+}
+
 static void on_syserr(const struct gt_syserr_event *e, size_t size)
 {
 	const char *d = e->data;
@@ -466,6 +524,10 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 		f->path = gt_path_join(dir, path);
 	free(path);
 	free(dir);
+	if (absorbed(f, p)) {
+		gt_finding_free(f);
+		return;
+	}
 
 	/* a repeat of what was just diagnosed: count it, skip the stat and mount work */
 	raw_key(f, e);
@@ -551,6 +613,71 @@ static void on_signal(const struct gt_signal_event *e)
 		sigsent_set(&p->sig, e);
 }
 
+/* A helper's stderr bytes: kept (bounded in the kernel) until it exits. */
+static void on_stderr(const struct gt_stderr_event *e)
+{
+	struct gt_procinfo *p = gt_proc_get(e->hdr.pid);
+	unsigned n = e->len > GT_STDERR_MAX ? GT_STDERR_MAX : e->len;
+	char *b;
+
+	if (!p || !n || p->stderr_len + n > GT_STDERR_MAX)
+		return;
+	b = realloc(p->stderr_buf, p->stderr_len + n + 1);
+	if (!b)
+		return;
+	memcpy(b + p->stderr_len, e->data, n);
+	p->stderr_len += n;
+	b[p->stderr_len] = '\0';
+	p->stderr_buf = b;
+}
+
+/*
+ * A helper (git, gcc, pkg-config, a toolexec wrapper: not Go's own tools,
+ * whose messages go prints) exited non-zero: what it wrote to stderr,
+ * held on its go command, which may absorb the failure (a probe).
+ */
+static void tool_failed(const struct gt_exit_event *e, struct gt_procinfo *p)
+{
+	struct gt_procinfo *go = e->go_pid ? gt_proc_get(e->go_pid) : NULL;
+	int status = (e->exit_code >> 8) & 0xff;
+	struct gt_finding *f, **pp;
+	unsigned n = 0;
+
+	if (!p || !go || go == p || go->sidecar || (e->exit_code & 0x7f) || !status ||
+	    (p->role != GT_ROLE_OTHER && p->role != GT_ROLE_GCC))
+		return;
+	for (pp = &go->held_tools; *pp; pp = &(*pp)->next)
+		if (++n >= 8)
+			return;	/* bounded: the first ones say it */
+	f = finding_for(&e->hdr, e->go_pid, p);
+	if (!f)
+		return;
+	f->cause = GC_TOOL_FAILED;
+	f->sig_syscall = -1;
+	f->tool_exit = status;
+	f->tool_stderr = p->stderr_buf ? strdup(p->stderr_buf) : NULL;
+	gt_argv_copy(&f->tool_argv, &p->argv);
+	gt_tool_explain(f);
+	asprintf(&f->key, "%d|%s|%s", f->cause, f->tool_argv.argc ? f->tool_argv.argv[0] : "",
+		 f->fix ? f->fix : "");
+	*pp = f;
+}
+
+/* The go command ended: its failed helpers are findings only if it failed. */
+static void release_tools(struct gt_procinfo *go, bool failed)
+{
+	while (go->held_tools) {
+		struct gt_finding *f = go->held_tools;
+
+		go->held_tools = f->next;
+		f->next = NULL;
+		if (failed)
+			gt_findings_add(f);
+		else
+			gt_finding_free(f);
+	}
+}
+
 static void on_oom(const struct gt_oom_event *e, size_t size)
 {
 	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
@@ -570,9 +697,12 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 	const struct gt_sigsent *k = p ? killer(p, sig) : NULL;
 	struct gt_finding *f;
 
+	struct gt_procinfo *go = e->go_pid ? gt_proc_get(e->go_pid) : NULL;
+
 	if (!sig && (!p || p->seccomp_syscall < 0))
 		return;
-	f = finding_for(&e->hdr, e->go_pid, p);
+	/* a killed telemetry sidecar is its go command's */
+	f = finding_for(&e->hdr, go && go->sidecar ? go->parent_go : (pid_t)e->go_pid, p);
 	if (!f)
 		return;
 	f->signal = sig;
@@ -618,11 +748,13 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 
 	killed_finding(e, p, sig);
 	gt_hold_exit(e->hdr.pid, ppid, failed, parent != NULL, go != NULL);
-	if (p && p->pid == (pid_t)e->go_pid) {
+	tool_failed(e, p);
+	/* the telemetry sidecar is no go command of its own: no exit event */
+	if (p && p->pid == (pid_t)e->go_pid && !p->sidecar) {
 		struct gt_exit_info x = {
 			.ts_ns = e->hdr.ts_ns, .pid = p->pid, .go_pid = e->go_pid,
 			.go_argv = &p->argv, .exit_code = sig ? -1 : (int)((e->exit_code >> 8) & 0xff),
-			.signal = sig,
+			.signal = sig, .go_version = p->go_version[0] ? p->go_version : NULL,
 		};
 
 		struct gt_nsfacts ns = { 0 };
@@ -632,12 +764,17 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 		if (e->hdr.ns_pid != e->hdr.pid)
 			ns.ns_pid = e->hdr.ns_pid;
 		x.ns = &ns;
+		release_tools(p, sig || x.exit_code);
 		gt_findings_flush(p->pid, 0, false);
 		x.findings = p->findings;
 		x.errors = p->errors;
 		x.absorbed = p->absorbed;
-		if ((sig || x.exit_code) && p->verdict.weight)
+		if ((sig || x.exit_code) && p->verdict.weight) {
 			x.verdict = &p->verdict;
+			x.note = gt_go_note(gt_go_minor(p->go_version), p->verdict.cause,
+					    p->verdict.go_dir, p->verdict.role, p->verdict.signal,
+					    p->argv.argc > 1 ? p->argv.argv[1] : NULL);
+		}
 		gt_render_exit(&st->sink, &x);
 		gt_nsfacts_free(&ns);
 	}
@@ -682,6 +819,10 @@ int gt_handle_record(void *ctx, void *data, size_t size)
 	case GT_EV_SFILTER:
 		if (size >= sizeof(struct gt_sfilter_event))
 			on_sfilter(data, size);
+		break;
+	case GT_EV_STDERR:
+		if (size >= sizeof(struct gt_stderr_event))
+			on_stderr(data);
 		break;
 	default:
 		st->bad_records++;

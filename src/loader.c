@@ -19,6 +19,7 @@
 #include "syserr.bounded.skel.h"
 #include "signal.bounded.skel.h"
 #include "lsm.bounded.skel.h"
+#include "stderr.skel.h"
 #include "lsm.h"
 #include <bpf/btf.h>
 
@@ -102,6 +103,7 @@ static void mech(struct gt_bpf *b, enum gt_capability c, const char *how, const 
 		[GT_CAP_THREAD_STATE] = "per-thread state",
 		[GT_CAP_CURRENT] = "current task",
 		[GT_CAP_SYSCALL_REGS] = "syscall of an LSM hook",
+		[GT_CAP_TOOL_STDERR] = "helper stderr (tool_failed)",
 	};
 	va_list ap;
 
@@ -317,6 +319,33 @@ out:
 	return ret;
 }
 
+/* Helpers' stderr (tool_failed findings): optional like signals. */
+static void start_stderr(struct gt_bpf *b, const struct gt_bpf_opts *o)
+{
+	struct stderr_bpf *sb = stderr_bpf__open();
+	int err;
+
+	if (!sb) {
+		mech(b, GT_CAP_TOOL_STDERR, NULL, "open failed: %s", strerror(errno));
+		return;
+	}
+	sb->rodata->targeted = o->targeted;
+	err = share_maps(b, sb->obj);
+	err = err ?: stderr_bpf__load(sb);
+	err = err ?: stderr_bpf__attach(sb);
+	if (err) {
+		gt_warn("helper stderr capture unavailable: %s; failing helpers are reported "
+			"without their message", strerror(-err));
+		mech(b, GT_CAP_TOOL_STDERR, NULL, "syscalls:sys_enter_write(v) failed: %s",
+		     strerror(-err));
+		stderr_bpf__destroy(sb);
+		return;
+	}
+	b->stderr_cap = sb;
+	mech(b, GT_CAP_TOOL_STDERR, "tracepoint/syscalls/sys_enter_write,writev", "first %d "
+	     "bytes a helper writes to fd 2; other calls return at once", GT_STDERR_MAX);
+}
+
 /* Signals and OOM: useful, not essential; failing here leaves the rest running. */
 static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
 {
@@ -470,6 +499,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	     "filters do not always allow: the daemon runs them (orig_prog) on the call");
 	start_signal(b, o);
 	start_lsm(b, o);
+	start_stderr(b, o);
 	b->events_fd = bpf_map__fd(pr->maps.events);
 	return 0;
 }
@@ -484,6 +514,8 @@ void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f)
 
 void gt_bpf_stop(struct gt_bpf *b)
 {
+	stderr_bpf__destroy(b->stderr_cap);
+	b->stderr_cap = NULL;
 	lsm_bpf__destroy(b->lsm);
 	b->lsm = NULL;
 	signal_bpf__destroy(b->signal);

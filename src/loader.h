@@ -12,13 +12,15 @@ struct proc_bpf;
 struct syserr_bpf;
 struct signal_bpf;
 struct lsm_bpf;
+struct stderr_bpf;
 
 /* What gotraced can see, each on the best mechanism this kernel allows. */
 enum gt_capability {
 	GT_CAP_PROC, GT_CAP_SYSERR, GT_CAP_SECCOMP_ERRNO, GT_CAP_SIGNAL, GT_CAP_OOM,
 	GT_CAP_LSM_VERDICT, GT_CAP_SELINUX, GT_CAP_LANDLOCK, GT_CAP_BPF_LSM,
 	/* the kernel features the programs are built on (probe_features()) */
-	GT_CAP_LOOPS, GT_CAP_THREAD_STATE, GT_CAP_CURRENT, GT_CAP_SYSCALL_REGS, GT_CAP_MAX,
+	GT_CAP_LOOPS, GT_CAP_THREAD_STATE, GT_CAP_CURRENT, GT_CAP_SYSCALL_REGS,
+	GT_CAP_TOOL_STDERR, GT_CAP_MAX,
 };
 
 /*
@@ -47,6 +49,7 @@ struct gt_bpf {
 	struct syserr_bpf *syserr;
 	struct signal_bpf *signal;	/* optional: NULL when it could not load */
 	struct lsm_bpf *lsm;		/* optional */
+	struct stderr_bpf *stderr_cap;	/* optional: helpers' stderr */
 	int events_fd;		/* the ring buffer */
 	struct gt_features feat;
 	struct gt_mech mech[GT_CAP_MAX];

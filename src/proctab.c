@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "findings.h"
 #include "proctab.h"
 
 static struct gt_procinfo *table;
@@ -59,6 +60,13 @@ void gt_proc_del(struct gt_procinfo *p)
 	HASH_DEL(table, p);
 	free(p->exe);
 	free(p->root);
+	free(p->stderr_buf);
+	while (p->held_tools) {
+		struct gt_finding *f = p->held_tools;
+
+		p->held_tools = f->next;
+		gt_finding_free(f);
+	}
 	gt_argv_free(&p->argv);
 	gt_goenv_free(&p->env);
 	free(p->oom.cgroup);

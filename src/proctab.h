@@ -10,6 +10,8 @@
 #include "classify.h"
 #include "decode.h"
 
+struct gt_finding;
+
 struct gt_procinfo {
 	pid_t pid, ppid;
 	__u64 start_ns;		/* with pid, tells a reused pid apart */
@@ -22,6 +24,15 @@ struct gt_procinfo {
 	struct gt_argv argv;
 	struct gt_goenv env;
 	enum gt_role role;
+	/* for a go command: its release (gorelease.h), e.g. "go1.27.4"; "" unknown */
+	char go_version[32];
+	bool sidecar;		/* the release's telemetry sidecar: not a go command of its own */
+	pid_t parent_go;	/* sidecar: the go command that started it */
+	/* a helper: the first bytes it wrote to stderr (GT_EV_STDERR) */
+	char *stderr_buf;
+	unsigned stderr_len;
+	/* a go command: its failed helpers, reported only if it fails too */
+	struct gt_finding *held_tools;
 	/*
 	 * The fatal signal sent to it while it had the default action, and the
 	 * last one it caught from another process (Go's runtime catches SIGTERM,
@@ -48,6 +59,7 @@ struct gt_procinfo {
 		enum gt_go_dir go_dir;
 		pid_t pid;
 		enum gt_role role;
+		int signal;		/* the finding's terminating signal, 0 for a failed call */
 		char *path, *explanation, *fix;
 	} verdict;
 	UT_hash_handle hh;

@@ -179,6 +179,7 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	else
 		gt_json_null(&j, "go_pid");
 	gt_json_strv(&j, "go_argv", f->go_argv.argv, f->go_argv.argc);
+	gt_json_str(&j, "go_version", f->go_version[0] ? f->go_version : NULL);
 	gt_json_str(&j, "syscall", f->syscall[0] ? f->syscall : NULL);
 	gt_json_str(&j, "errno", f->err ? gt_errno_name(f->err) : NULL);
 	gt_json_str(&j, "signal", f->signal ? gt_signal_name(f->signal) : NULL);
@@ -234,6 +235,11 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 			gt_json_int(&j, "sender_pid", f->sender_pid);
 			gt_json_str(&j, "sender_comm", f->sender_pid ? f->sender_comm : "kernel");
 		}
+		break;
+	case GC_TOOL_FAILED:
+		gt_json_strv(&j, "tool_argv", f->tool_argv.argv, f->tool_argv.argc);
+		gt_json_int(&j, "exit_status", f->tool_exit);
+		gt_json_str(&j, "tool_stderr", f->tool_stderr);
 		break;
 	case GC_OOM_KILL:
 		gt_json_str(&j, "cgroup", f->cgroup);
@@ -370,6 +376,7 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 	gt_json_int(&j, "go_pid", e->go_pid);
 	gt_json_strv(&j, "go_argv", e->go_argv ? e->go_argv->argv : NULL,
 		     e->go_argv ? e->go_argv->argc : 0);
+	gt_json_str(&j, "go_version", e->go_version);
 	if (e->signal) {
 		gt_json_null(&j, "exit_code");
 		gt_json_str(&j, "signal", gt_signal_name(e->signal));
@@ -382,7 +389,6 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 	gt_json_int(&j, "absorbed", e->absorbed);
 	if (e->verdict) {
 		const struct gt_verdict *v = e->verdict;
-		bool test = e->go_argv && e->go_argv->argc > 1 && !strcmp(e->go_argv->argv[1], "test");
 
 		gt_json_obj(&j, "verdict");
 		gt_json_str(&j, "cause", gt_cause_name(v->cause));
@@ -392,13 +398,9 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 		gt_json_str(&j, "role", gt_role_name(v->role));
 		gt_json_str(&j, "explanation", v->explanation);
 		gt_json_str(&j, "fix", v->fix);
-		/* Go 1.19 hides these behind an unrelated message */
-		if (test && v->go_dir == GD_GOCACHE)
-			gt_json_str(&j, "note", "go test may report this as \"package testing is not "
-				    "in GOROOT\" or [setup failed]: the real cause is the build cache");
-		else if (v->role == GT_ROLE_TEST && (v->cause == GC_OOM_KILL || v->cause == GC_KILLED))
-			gt_json_str(&j, "note", "go test may print only FAIL for a test binary that "
-				    "was killed");
+		/* what this release printed for it (src/gorelease.c) */
+		if (e->note)
+			gt_json_str(&j, "note", e->note);
 		gt_json_obj_end(&j);
 	} else {
 		gt_json_null(&j, "verdict");

@@ -53,6 +53,8 @@ struct gt_exit_info {
 	__u64 ts_ns;
 	pid_t pid, go_pid;
 	const struct gt_argv *go_argv;
+	const char *go_version;	/* NULL when unknown */
+	const char *note;	/* what this release printed and whether it misleads */
 	int exit_code;		/* -1 when killed */
 	int signal;		/* 0 when it exited */
 	unsigned findings;

@@ -30,6 +30,7 @@ enum gt_event_type {
 	GT_EV_SIGNAL	= 5,	/* a fatal signal was sent to a tracked process */
 	GT_EV_OOM	= 6,	/* the OOM killer chose a tracked process */
 	GT_EV_SFILTER	= 7,	/* one seccomp filter of a task, before its GT_EV_SYSERR */
+	GT_EV_STDERR	= 8,	/* a helper of a go command wrote to its stderr */
 };
 
 /* gt_proc.flags */
@@ -255,6 +256,20 @@ struct gt_oom_event {
 	char data[];
 };
 
+/*
+ * The first GT_STDERR_MAX bytes a helper process of a go command (git, gcc,
+ * pkg-config, a toolexec wrapper: not the go command itself) writes to fd 2,
+ * one record per write, what the go command hides when the helper fails.
+ */
+#define GT_STDERR_MAX	512
+
+struct gt_stderr_event {
+	struct gt_hdr hdr;
+	__u32 go_pid;
+	__u32 len;		/* bytes of data */
+	char data[GT_STDERR_MAX];
+};
+
 /* Sizes the BPF and host compilers must agree on. */
 _Static_assert(sizeof(struct gt_hdr) == 56, "gt_hdr layout");
 _Static_assert(sizeof(struct gt_creds) == 92, "gt_creds layout");
@@ -271,6 +286,7 @@ enum gt_stat {
 	GT_STAT_PROCS_FULL,	/* processes not tracked: the table was full */
 	GT_STAT_SYSERR,		/* failed syscalls of Go trees sent */
 	GT_STAT_LOST_SIGNAL,
+	GT_STAT_LOST_STDERR,	/* helper stderr records the ring buffer had no room for */
 	GT_STAT_MAX,
 };
 

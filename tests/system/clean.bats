@@ -32,6 +32,33 @@ teardown() { gt_teardown; }
 	[ "$(ours '.type == "exit"' | count)" -eq 2 ]
 }
 
+@test "clean vet, test -race, test -cover, cgo and go run: zero findings, go_version on every exit" {
+	command -v gcc >/dev/null || skip "no gcc: cgo cannot build"
+	start_daemon
+	run go_cmd go vet .
+	[ "$status" -eq 0 ]
+	run go_cmd go test -race .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run go_cmd go test -cover .
+	[ "$status" -eq 0 ]
+	run go_cmd go run .
+	[ "$output" = "hello from m" ]
+	fixture cgo
+	run go_cmd go test .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	[ "$(ours '.type == "finding"' | count)" -eq 0 ]
+	# one exit per go command we ran: helpers such as the telemetry sidecar have none
+	[ "$(ours '.type == "exit"' | count)" -eq 5 ]
+	[ "$(ours '.type == "exit" and .exit_code == 0 and .findings == 0' | count)" -eq 5 ]
+	[ "$(ours ".type == \"exit\" and .go_version == \"$(gt_go_version)\"" | count)" -eq 5 ]
+}
+
 @test "--all-errors: the same clean build reports its failed calls" {
 	start_daemon --all-errors
 	run go_cmd go build -o "$T/m" .
