@@ -319,6 +319,13 @@ const char *gt_go_version_of(const char *exe, int pid)
 		snprintf(proc, sizeof(proc), "/proc/%d/root", pid);
 		v = goroot_version(proc, exe);
 	}
+	/* gone already (a fast failure read late): the path as this namespace sees it */
+	if (!v)
+		v = buildinfo_version(exe);
+	if (!v)
+		v = goroot_version("", exe);
+	if (!v)
+		return NULL;	/* not cached: the next exec may tell */
 	if (vcache_n >= 256)
 		gt_go_version_cache_free();	/* bounded: many GOROOTs means a test farm */
 	c = calloc(1, sizeof(*c));
