@@ -66,6 +66,14 @@ const struct gt_go_release_row gt_go_release_rows[] = {
 		  "initialize build cache\"): it names the cache file, not why it is refused",
 	  .source = "reproduced here (Go 1.27.4)",
 	  .test = "tests/system/gorelease.bats: unwritable GOCACHE fails hello world" },
+	{ .kind = GR_MESSAGE, .since = 21, .name = "toolchain-noexec",
+	  .cause = GC_NOEXEC, .go_dir = GD_GOMODCACHE, .subcommand = NULL,
+	  .text = "go prints only \"go: exec go1.N.M: permission denied\": it names neither the "
+		  "file nor the mount; the toolchain it downloaded into GOMODCACHE cannot be executed "
+		  "there",
+	  .source = "reproduced here (Go 1.23.5 switching to a local golang.org/toolchain "
+		    "v0.0.1-go1.27.4)",
+	  .test = "tests/system/gorelease.bats: toolchain switch into a noexec GOMODCACHE" },
 	{ .kind = GR_MESSAGE, .since = 0, .name = "killed-test-fail",
 	  .cause = GC_KILLED, .go_dir = GD_NONE, .subcommand = "test",
 	  .text = "go test may print only FAIL for a test binary that was killed",
@@ -201,7 +209,9 @@ const char *gt_go_note(int minor, enum gt_cause cause, enum gt_go_dir go_dir,
 			continue;
 		if (r->subcommand && (!subcommand || strcmp(r->subcommand, subcommand)))
 			continue;
-		if (r->go_dir != GD_NONE ? r->go_dir != go_dir : r->cause != cause)
+		/* GD_NONE, GC_UNKNOWN: any */
+		if ((r->go_dir != GD_NONE && r->go_dir != go_dir) ||
+		    (r->cause != GC_UNKNOWN && r->cause != cause))
 			continue;
 		/* a killed process is the test binary's for the FAIL-only notes */
 		if ((r->cause == GC_KILLED || r->cause == GC_OOM_KILL) && role != GT_ROLE_TEST)

@@ -156,3 +156,53 @@ teardown() { gt_teardown; }
 	[ "$status" -eq 0 ] || skip "this go fails in a repository without commits"
 	[ "$(ours '.type == "finding"' | count)" -eq 0 ]
 }
+
+# toolchain_proxy DIR VERSION: a GOPROXY=file:// tree serving golang.org/toolchain
+# VERSION for this machine, its zip holding another installed release's go
+toolchain_proxy() {
+	local dir=$1 ver=$2 src
+	src=$("$GT_ROOT/tools/go-releases.sh" --goroot "$3")
+	python3 - "$dir" "v0.0.1-$ver.$(go env GOOS)-$(go env GOARCH)" "$src" <<'PY'
+import json, os, sys, zipfile
+d, ver, root = sys.argv[1] + "/golang.org/toolchain/@v", sys.argv[2], sys.argv[3]
+os.makedirs(d, exist_ok=True)
+pre = "golang.org/toolchain@" + ver + "/"
+tool = os.path.join("pkg/tool", os.listdir(os.path.join(root, "pkg/tool"))[0])
+with zipfile.ZipFile(os.path.join(d, ver + ".zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    # what go checks after unpacking: bin/go, bin/gofmt, pkg/tool
+    for f in ["bin/go", "bin/gofmt", "VERSION", os.path.join(tool, "cover")]:
+        z.write(os.path.join(root, f), pre + f)
+    z.writestr(pre + "go.mod", "module golang.org/toolchain\n")
+open(os.path.join(d, ver + ".mod"), "w").write("module golang.org/toolchain\n")
+open(os.path.join(d, ver + ".info"), "w").write(json.dumps({"Version": ver, "Time": "2026-01-01T00:00:00Z"}))
+open(os.path.join(d, "list"), "w").write(ver + "\n")
+PY
+}
+
+@test "toolchain switch (Go 1.21+) from a local GOPROXY into a noexec GOMODCACHE: noexec finding, go names no file" {
+	command -v python3 >/dev/null || skip "python3 not installed (builds the module zip)"
+	use_go_since 21
+	fixture mod
+	# switch to the newest listed release, or from it to 1.23
+	local to=1.27
+	[ "$GT_GO" != 1.27 ] || to=1.23
+	want=$(head -n1 "$("$GT_ROOT/tools/go-releases.sh" --goroot "$to")/VERSION")
+	toolchain_proxy "$T/proxy" "$want" "$to"
+	mkdir "$T/nxmc"
+	start_daemon
+	# offline: GOSUMDB=off lets go take the toolchain zip without the checksum database
+	run go_cmd unshare -m sh -c 'mount -t tmpfs -o noexec tmpfs "$1" &&
+		GOMODCACHE="$1" GOPROXY="file://$2" GOSUMDB=off GOTOOLCHAIN="$3" exec go build -o /dev/null .' \
+		sh "$T/nxmc" "$T/proxy" "$want"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exec $want: permission denied"* ]]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	f=$(the_finding '.syscall == "execve" and .cause == "noexec" and .go_dir == "GOMODCACHE"' | head -n1)
+	jq -e --arg T "$T" '.path | startswith($T + "/nxmc/golang.org/toolchain@")' <<<"$f"
+	jq -e '.verdict.cause == "noexec" and (.verdict.note | contains("names neither the file"))' \
+		<<<"$(ours '.type == "exit"')"
+}
