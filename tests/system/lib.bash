@@ -137,7 +137,8 @@ build_warm_gocache() {
 	fi
 }
 
-# warm_gocache DIR: DIR becomes a copy of the release's warm GOCACHE
+# warm_gocache DIR: DIR becomes a copy of the release's warm GOCACHE (hard
+# links: chown or chmod of its files reaches the warm one; cp -a for that)
 warm_gocache() {
 	local dst=$1 warm
 	warm=$GT_GOCACHES/$(gt_go_version) || return 1
