@@ -542,6 +542,7 @@ const struct gt_loss gt_losses[] = {
 	{ GT_STAT_LOST_EXEC, "exec", "exec and fork records (ring buffer full)" },
 	{ GT_STAT_LOST_EXIT, "exit", "exit records (ring buffer full)" },
 	{ GT_STAT_LOST_SIGNAL, "signal", "signal and OOM records (ring buffer full)" },
+	{ GT_STAT_LOST_STDERR, "tool_stderr", "helpers' stderr records (ring buffer full)" },
 	{ GT_STAT_PROCS_FULL, "process_table_full",
 	  "processes not tracked (process table full)" },
 };
