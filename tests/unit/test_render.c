@@ -58,7 +58,7 @@ static void findings(void **state)
 		    .explanation = "on a noexec mount", .fix = "set GOTMPDIR" },
 		  "{\"type\":\"finding\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"ppi"
 		  "d\":6340,\"tid\":6343,\"comm\":\"go\",\"exe\":\"/usr/lib/go-1.19/bin/go\",\"ro"
-		  "le\":\"go\",\"go_pid\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"syscall\""
+		  "le\":\"go\",\"go_pid\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":null,\"syscall\""
 		  ":\"execve\",\"errno\":\"EACCES\",\"signal\":null,\"path\":\"/tmp/nx/go-build1/"
 		  "b001/m.test\",\"cause\":\"noexec\",\"go_dir\":\"TMPDIR\",\"go_dir_path\":\"/tm"
 		  "p/nx\",\"explanation\":\"on a noexec mount\",\"fix\":\"set GOTMPDIR\",\"fix_ch"
@@ -73,7 +73,7 @@ static void findings(void **state)
 		    .explanation = "killed by bash", .fix = "see who" },
 		  "{\"type\":\"finding\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":7001,\"ppi"
 		  "d\":7000,\"tid\":7001,\"comm\":\"m.test\",\"exe\":null,\"role\":\"test\",\"go_"
-		  "pid\":7000,\"go_argv\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGKI"
+		  "pid\":7000,\"go_argv\":null,\"go_version\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGKI"
 		  "LL\",\"path\":null,\"cause\":\"killed\",\"go_dir\":null,\"go_dir_path\":null,\""
 		  "explanation\":\"killed by bash\",\"fix\":\"see who\",\"fix_checked\":false,\"c"
 		  "ount\":1,\"absorbed\":false,\"samples\":[],\"uid\":0,\"fsuid\":0,\"fsgid\":0,\"sender_pid\":4242,\"sender_comm\""
@@ -85,7 +85,7 @@ static void findings(void **state)
 		    .count = 2, .sender_pid = -1 },
 		  "{\"type\":\"finding\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":7001,\"ppi"
 		  "d\":7000,\"tid\":7001,\"comm\":\"m.test\",\"exe\":null,\"role\":\"test\",\"go_"
-		  "pid\":null,\"go_argv\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGTE"
+		  "pid\":null,\"go_argv\":null,\"go_version\":null,\"syscall\":null,\"errno\":null,\"signal\":\"SIGTE"
 		  "RM\",\"path\":null,\"cause\":\"killed\",\"go_dir\":null,\"go_dir_path\":null,\""
 		  "explanation\":null,\"fix\":null,\"fix_checked\":false,\"count\":2,\"absorbed\":false,\"samples\":[],\"uid\":0,\""
 		  "fsuid\":0,\"fsgid\":0}" "\n",
@@ -97,7 +97,7 @@ static void findings(void **state)
 		    .explanation = "e", .fix = "f" },
 		  "{\"type\":\"finding\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":9,\"ppid\""
 		  ":1,\"tid\":9,\"comm\":\"go\",\"exe\":null,\"role\":\"go\",\"go_pid\":9,\"go_ar"
-		  "gv\":null,\"syscall\":\"mkdir\",\"errno\":\"EACCES\",\"signal\":null,\"path\":"
+		  "gv\":null,\"go_version\":null,\"syscall\":\"mkdir\",\"errno\":\"EACCES\",\"signal\":null,\"path\":"
 		  "\"/ddd/x\",\"path_truncated\":true,\"cause\":\"permission\",\"go_dir\":null,\""
 		  "go_dir_path\":null,\"explanation\":\"e\",\"fix\":\"f\",\"fix_checked\":false,\""
 		  "count\":1,\"absorbed\":false,\"samples\":[],\"uid\":0,\"fsuid\":0,\"fsgid\":0}" "\n",
@@ -136,14 +136,18 @@ static void exits(void **state)
 		{ "a clean exit",
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
-		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"exit_code\":0,\"signal\":nul"
+		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":null,\"exit_code\":0,\"signal\":nul"
 		  "l,\"findings\":0,\"errors\":0,\"absorbed\":0,\"verdict\":null}" "\n",
 		  "11:32:40.988Z exit go[6343] `go test ./...` exited 0, 0 findings" "\n" },
 		{ "go test failed by a root-owned GOCACHE: the verdict and Go's misleading message",
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv,
-		    .exit_code = 1, .findings = 2, .errors = 5, .verdict = &cache_verdict },
+		    .exit_code = 1, .findings = 2, .errors = 5, .verdict = &cache_verdict,
+		    .go_version = "go1.19.8",
+		    /* the handlers take it from src/gorelease.c (Go 1.19's row) */
+		    .note = "go test may report this as \"package testing is not in GOROOT\" or "
+			    "[setup failed]: the real cause is the build cache" },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
-		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"exit_code\":1,\"signal\":nul"
+		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":\"go1.19.8\",\"exit_code\":1,\"signal\":nul"
 		  "l,\"findings\":2,\"errors\":5,\"absorbed\":0,\"verdict\":{\"cause\":\"permission\",\"path\":\""
 		  "/srv/gc/00\",\"go_dir\":\"GOCACHE\",\"pid\":6343,\"role\":\"go\",\"explanation"
 		  "\":\"root's\",\"fix\":\"chown\",\"note\":\"go test may report this as \\\"pack"
@@ -154,9 +158,10 @@ static void exits(void **state)
 		{ "killed: no exit code, the signal, a killed test binary's note",
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv,
 		    .exit_code = -1, .signal = SIGKILL, .findings = 1, .errors = 0,
-		    .verdict = &kill_verdict },
+		    .verdict = &kill_verdict,
+		    .note = "go test may print only FAIL for a test binary that was killed" },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
-		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"exit_code\":null,\"signal\":"
+		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":null,\"exit_code\":null,\"signal\":"
 		  "\"SIGKILL\",\"findings\":1,\"errors\":0,\"absorbed\":0,\"verdict\":{\"cause\":\"killed\",\"pa"
 		  "th\":null,\"go_dir\":null,\"pid\":7001,\"role\":\"test\",\"explanation\":null,"
 		  "\"fix\":null,\"note\":\"go test may print only FAIL for a test binary that was"
