@@ -195,8 +195,8 @@ test-kernels: gotraced $(GUEST_BINS) $(HELPERS) arm64
 	@GT_MATRIX_ALL=1 tests/guest/matrix.sh
 
 # gotraced.service under a real systemd: a bookworm tree booted by
-# systemd-nspawn (tests/systemd/README.md). The first run debootstraps it
-# (2-4 min); `make test` runs it only once that tree is cached.
+# systemd-nspawn (tests/systemd/README.md). The first run on a machine
+# debootstraps it (2-4 min) into /var/cache/gotraced-test; later ones copy it.
 test-systemd: gotraced
 	@tests/systemd/run.sh
 

@@ -18,7 +18,7 @@ if [ -z "${GOTRACED:-}" ]; then
 		cp "$here/../gotraced" "$tmp/gotraced"
 		export GOTRACED=$tmp/gotraced
 	else
-		echo "# warning: $here/../gotraced not built: tests will skip" >&2
+		echo "# $here/../gotraced not built (make): every test would skip" >&2
 	fi
 fi
 
@@ -26,9 +26,22 @@ fi
 bats --tap "$here/system" | tee "$tap"
 bats_status=${PIPESTATUS[0]}
 
-passed=$(grep -cE '^ok [0-9]+' "$tap" | head -n1)
+passed=$(grep -cE '^ok [0-9]+' "$tap")
 skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$tap")
 failed=$(grep -cE '^not ok [0-9]+' "$tap")
+# the plan (1..N) against the results: a bats that is missing, crashed or
+# stopped early must not look like a short green run
+plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$tap" | head -n1)
+if [ -z "$plan" ]; then
+	echo "# $suite: no plan line from bats (exit $bats_status): not run"
+	failed=$((failed + 1))
+elif [ "$((passed + failed))" -ne "$plan" ]; then
+	echo "# $suite: plan 1..$plan but $((passed + failed)) results (exit $bats_status): the rest did not run"
+	failed=$((failed + plan - passed - failed))
+elif [ "$bats_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	echo "# $suite: bats exited $bats_status with every test passing"
+	failed=1
+fi
 passed=$((passed - skipped))
 echo "$suite: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$bats_status" -eq 0 ]
