@@ -785,26 +785,56 @@ static void explain_permission(struct gt_finding *f)
 	f->fix = fix;
 }
 
+/*
+ * statvfs of mnt as the refused process saw it. A cgo or compile step is often
+ * gone by now: its go command, in the same mount namespace, still sees the same
+ * mount; the daemon's own view only serves a process of the daemon's namespace
+ * (a private tmpfs elsewhere would read as the file system under it).
+ */
+static bool statvfs_as(const struct gt_finding *f, const char *mnt, struct statvfs *sv)
+{
+	pid_t who[2] = { f->pid, f->go_pid };
+	char buf[PATH_MAX + 32];
+	struct stat st;
+
+	for (int i = 0; i < 2; i++) {
+		if (who[i] <= 0 || (i && who[i] == who[0]))
+			continue;
+		if (i) {
+			snprintf(buf, sizeof(buf), "/proc/%d/ns/mnt", who[i]);
+			if (stat(buf, &st) || st.st_ino != f->mntns)
+				continue;
+		}
+		snprintf(buf, sizeof(buf), "/proc/%d/root%s", who[i], mnt);
+		if (statvfs(buf, sv) == 0)
+			return true;
+	}
+	return f->mntns && stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == f->mntns &&
+	       statvfs(mnt, sv) == 0;
+}
+
 static void explain_space(struct gt_finding *f)
 {
-	char buf[PATH_MAX + 32];
 	struct statvfs sv;
 	const char *mnt = f->mount.known ? f->mount.target : f->path;
 	char *fix;
 
 	memset(&sv, 0, sizeof(sv));
-	if (mnt) {
-		snprintf(buf, sizeof(buf), "/proc/%d/root%s", f->pid, mnt);
-		if (statvfs(buf, &sv) && statvfs(mnt, &sv))
-			memset(&sv, 0, sizeof(sv));
-	} else {
+	if (!mnt)
 		mnt = "(unknown)";	/* a write on an fd whose file was not seen */
-	}
-	asprintf(&f->explanation, "%s ran out of %s writing %s: the %s file system at %s has "
-		 "%llu MiB free of %llu MiB", f->comm, f->cause == GC_QUOTA ? "quota" : "space",
-		 f->path, f->mount.fstype[0] ? f->mount.fstype : "", mnt,
-		 (unsigned long long)sv.f_bavail * sv.f_frsize >> 20,
-		 (unsigned long long)sv.f_blocks * sv.f_frsize >> 20);
+	if (mnt[0] == '/' && statvfs_as(f, mnt, &sv))
+		asprintf(&f->explanation, "%s ran out of %s writing %s: the %s file system at %s "
+			 "has %llu MiB free of %llu MiB", f->comm,
+			 f->cause == GC_QUOTA ? "quota" : "space", f->path,
+			 f->mount.fstype[0] ? f->mount.fstype : "", mnt,
+			 (unsigned long long)sv.f_bavail * sv.f_frsize >> 20,
+			 (unsigned long long)sv.f_blocks * sv.f_frsize >> 20);
+	else
+		asprintf(&f->explanation, "%s ran out of %s writing %s on the %s file system at %s "
+			 "(its free space could not be read: no process of its mount namespace "
+			 "was left to look through)", f->comm,
+			 f->cause == GC_QUOTA ? "quota" : "space", f->path,
+			 f->mount.fstype[0] ? f->mount.fstype : "", mnt);
 	fix = fix_move(f, "with room");
 	if (f->go_dir == GD_GOCACHE && fix) {
 		char *both;
