@@ -15,6 +15,7 @@
 #include "diagnose.h"
 #include "fixcheck.h"
 #include "lsm.h"
+#include "mounts.h"
 #include <selinux/selinux.h>
 
 /*
@@ -175,6 +176,30 @@ static bool changed_after(const struct stat *st, __u64 ts_ns)
 #define GT_DAC_CHANGED	(GT_DAC_UNKNOWN + 1)
 
 /*
+ * dir (cut from the walk's copy of the path: "" stands for /) is where an
+ * entry is created or removed: its write and search bits decide.
+ */
+static int parent_verdict(char *dir, const struct gt_creds *cr, const char *verb, __u64 ts_ns,
+			  const char *root, char **why, char **who)
+{
+	char o[320], w[128];
+	struct stat st;
+
+	if (!*dir)
+		strcpy(dir, "/");
+	if (stat_in(root, dir, &st))
+		return GT_DAC_UNKNOWN;
+	if (dac_allows(&st, cr, 3))
+		return changed_after(&st, ts_ns) ? GT_DAC_CHANGED : GT_DAC_ALLOWS;
+	if (who)
+		*who = strdup(dir);
+	asprintf(why, "%s is owned by %s with mode %04o, so %s cannot %s entries in it", dir,
+		 owner_words(&st, o, sizeof(o)), st.st_mode & 07777, who_words(cr, w, sizeof(w)),
+		 verb);
+	return GT_DAC_REFUSES;
+}
+
+/*
  * The walk of gt_dac_walk, for a call at ts_ns (0: not known) that adds or
  * removes a directory entry (entry_call, its name in sc): the directory's
  * write and search bits decide, also when the entry exists. *who gets the
@@ -205,19 +230,7 @@ static int dac_walk_call(const char *path, const struct gt_creds *cr, int need, 
 			if (errno != ENOENT || !slash || !create)
 				break;
 			*slash = '\0';
-			if (!*p)
-				strcpy(p, "/");
-			if (stat_in(root, p, &st))
-				break;
-			verdict = changed_after(&st, ts_ns) ? GT_DAC_CHANGED : GT_DAC_ALLOWS;
-			if (!dac_allows(&st, cr, 3)) {
-				verdict = GT_DAC_REFUSES;
-				if (who)
-					*who = strdup(p);
-				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot "
-					 "create entries in it", p, owner_words(&st, o, sizeof(o)),
-					 st.st_mode & 07777, who_words(cr, w, sizeof(w)));
-			}
+			verdict = parent_verdict(p, cr, "create", ts_ns, root, why, who);
 			break;
 		}
 		if (S_ISDIR(st.st_mode) && !dac_allows(&st, cr, 1)) {
@@ -236,20 +249,8 @@ static int dac_walk_call(const char *path, const struct gt_creds *cr, int need, 
 			if (!slash)
 				break;
 			*slash = '\0';
-			if (!*p)
-				strcpy(p, "/");
-			if (stat_in(root, p, &st))
-				break;
-			verdict = changed_after(&st, ts_ns) ? GT_DAC_CHANGED : GT_DAC_ALLOWS;
-			if (!dac_allows(&st, cr, 3)) {
-				verdict = GT_DAC_REFUSES;
-				if (who)
-					*who = strdup(p);
-				asprintf(why, "%s is owned by %s with mode %04o, so %s cannot %s "
-					 "entries in it", p, owner_words(&st, o, sizeof(o)),
-					 st.st_mode & 07777, who_words(cr, w, sizeof(w)),
-					 removes(sc) ? "remove" : "create");
-			}
+			verdict = parent_verdict(p, cr, removes(sc) ? "remove" : "create", ts_ns,
+						 root, why, who);
 			break;
 		}
 		if (c == '\0') {
@@ -809,8 +810,7 @@ static bool statvfs_as(const struct gt_finding *f, const char *mnt, struct statv
 		if (statvfs(buf, sv) == 0)
 			return true;
 	}
-	return f->mntns && stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == f->mntns &&
-	       statvfs(mnt, sv) == 0;
+	return f->mntns && f->mntns == gt_mounts_self_ns() && statvfs(mnt, sv) == 0;
 }
 
 static void explain_space(struct gt_finding *f)

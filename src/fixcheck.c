@@ -117,7 +117,7 @@ static const struct gt_fix_env *env_alive(const struct gt_fix_env *e, struct gt_
 	struct stat st;
 
 	if (!e->root[0] || stat_in(e, "/", &st) == 0 || !e->mntns ||
-	    stat("/proc/self/ns/mnt", &st) || st.st_ino != e->mntns)
+	    e->mntns != gt_mounts_self_ns())
 		return e;
 	*copy = *e;
 	copy->root[0] = '\0';

@@ -82,8 +82,9 @@ static bool has_vfs_opt(struct libmnt_fs *fs, const char *name)
 	return opts && mnt_optstr_get_option(opts, name, NULL, NULL) == 0;
 }
 
-/* The mount holding path: the longest mount point above it, the last mounted on ties. */
-static void facts_from(struct libmnt_table *tb, const char *path, struct gt_mount_facts *m)
+/* The mount of tb holding path (the longest mount point above it, the last mounted
+ * on ties), or NULL. */
+static struct libmnt_fs *holder(struct libmnt_table *tb, const char *path)
 {
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs, *best = NULL;
@@ -99,6 +100,14 @@ static void facts_from(struct libmnt_table *tb, const char *path, struct gt_moun
 		}
 	}
 	mnt_free_iter(it);
+	return best;
+}
+
+/* The mount holding path: the longest mount point above it, the last mounted on ties. */
+static void facts_from(struct libmnt_table *tb, const char *path, struct gt_mount_facts *m)
+{
+	struct libmnt_fs *best = holder(tb, path);
+
 	if (!best)
 		return;
 	m->known = true;
@@ -149,26 +158,6 @@ unsigned gt_mounts_self_ns(void)
 	if (!self && stat("/proc/self/ns/mnt", &st) == 0)
 		self = st.st_ino;
 	return self;
-}
-
-/* The mount of tb holding path, or NULL. */
-static struct libmnt_fs *holder(struct libmnt_table *tb, const char *path)
-{
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs, *best = NULL;
-	size_t best_len = 0;
-
-	while (it && mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *t = mnt_fs_get_target(fs);
-		size_t n = t ? strlen(t) : 0;
-
-		if (t && gt_path_under(path, t) && n >= best_len) {
-			best = fs;
-			best_len = n;
-		}
-	}
-	mnt_free_iter(it);
-	return best;
 }
 
 /* "/a" + "/b" without a doubled or missing slash; rel may be "" */
