@@ -121,8 +121,11 @@ void gt_findings_add(struct gt_finding *f)
 			return;
 		}
 	}
-	f->aliases[0] = f->raw_key;
-	f->raw_key = NULL;
+	/* a finding released by the hold already keeps its raw key there */
+	if (!f->aliases[0]) {
+		f->aliases[0] = f->raw_key;
+		f->raw_key = NULL;
+	}
 	f->last_ns = f->ts_ns;
 	f->next = NULL;
 	*pp = f;
