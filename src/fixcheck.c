@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +80,45 @@ static int probe_space(const struct gt_fix_env *e, const char *path, unsigned lo
 
 static const struct gt_fix_probe machine = { probe_mount, probe_space };
 
+/*
+ * A go command in a private mount namespace often exits before its refusal's
+ * fix is checked, and its /proc/PID/root goes with it: keep an O_PATH handle on
+ * the root of each go command's namespace, seen at its exec (a small ring).
+ */
+#define PINNED_ROOTS 32
+static struct { unsigned mntns; int fd; } pinned[PINNED_ROOTS];
+static unsigned pinned_next;
+
+void gt_fix_pin_root(unsigned mntns, pid_t pid)
+{
+	char buf[64];
+	int fd, i;
+
+	if (!mntns)
+		return;
+	for (i = 0; i < PINNED_ROOTS; i++)
+		if (pinned[i].fd > 0 && pinned[i].mntns == mntns)
+			return;
+	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
+	fd = open(buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	i = pinned_next++ % PINNED_ROOTS;
+	if (pinned[i].fd > 0)
+		close(pinned[i].fd);
+	pinned[i].mntns = mntns;
+	pinned[i].fd = fd;
+}
+
+static void pinned_root(unsigned mntns, char *root, size_t size)
+{
+	for (int i = 0; i < PINNED_ROOTS; i++)
+		if (pinned[i].fd > 0 && pinned[i].mntns == mntns) {
+			snprintf(root, size, "/proc/self/fd/%d", pinned[i].fd);
+			return;
+		}
+}
+
 void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -86,6 +127,8 @@ void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e)
 	e->mntns = f->mntns;
 	e->need = need;
 	gt_root_of(f->pid, e->root, sizeof(e->root));
+	if (!e->root[0] && f->mntns != gt_mounts_self_ns())
+		pinned_root(f->mntns, e->root, sizeof(e->root));
 	switch (f->cause) {
 	case GC_READ_ONLY: case GC_NOEXEC: case GC_NO_SPACE: case GC_QUOTA:
 		if (f->mount.known)

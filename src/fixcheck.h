@@ -58,6 +58,8 @@ struct gt_fix_check {
 };
 
 /* The environment for f's refused process; refused mount/dir from f's cause and go_dir. */
+/* At a go command's exec: keep a handle on its namespace's root for later checks. */
+void gt_fix_pin_root(unsigned mntns, pid_t pid);
 void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e);
 
 /* Check one directory: NULL when it passes (*create: it must be made), else why not. */

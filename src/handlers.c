@@ -12,6 +12,7 @@
 #include "diagnose.h"
 #include "gorelease.h"
 #include "handlers.h"
+#include "fixcheck.h"
 #include "layers.h"
 #include "hold.h"
 #include "log.h"
@@ -145,8 +146,10 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	gt_goenv_parse(&p->env, d + e->exe_len + e->argv_len, e->env_len);
 	p->role = gt_role_of(p->exe, p->argv.argc ? p->argv.argv[0] : NULL);
 	/* a go command's namespace: remember its mounts while they can be read */
-	if (p->pid == p->go_pid && !p->root)
+	if (p->pid == p->go_pid && !p->root) {
 		gt_mounts_note(p->mntns, p->pid);
+		gt_fix_pin_root(p->mntns, p->pid);
+	}
 	/* its release, read now while /proc/PID/exe is the go binary */
 	if (p->pid == p->go_pid && p->role == GT_ROLE_GO) {
 		const char *v = gt_go_version_of(p->exe, p->pid);
