@@ -402,6 +402,13 @@ static long walk_step(__u32 i, void *unused)
 	pos = w->pos;
 	if (pos < len + 2)
 		return 1;	/* longer than GT_PATH_MAX with its NUL: keep the tail */
+	/*
+	 * 6.12's verifier links len to the len + 2 compared above and loses
+	 * its bound there ("R2 unbounded memory access" at the read below):
+	 * bound it again, in a register of its own.
+	 */
+	barrier_var(len);
+	len &= 255;
 	pos -= len;
 	bpf_probe_read_kernel(&w->buf[pos & (GT_PATH_MAX - 1)], len,
 			      BPF_CORE_READ(d, d_name.name));
