@@ -187,7 +187,7 @@ arm64:
 # (prerequisites expand when read: name them after GUEST_BINS is defined)
 test: $(GUEST_BINS)
 
-test-guest: gotraced $(GUEST_BINS)
+test-guest: gotraced $(GUEST_BINS) $(HELPERS)
 	@tests/guest/run.sh
 
 # The whole kernel matrix, the arm64 guest included (minutes under TCG).

@@ -23,10 +23,14 @@ skip_all() {
 }
 [ "$(id -u)" = 0 ] || skip_all "need root (apt-get download, qemu)"
 # what the guest runs is built here, not skipped for
-for b in lsmprobe gtlabel gtguest.test go gotraced; do
-	[ "$b" = gotraced ] && t=$root/gotraced || t=$build/$b
+for b in lsmprobe gtlabel gtguest.test go gotraced gt-seccomp; do
+	case $b in
+	gotraced) t=$root/gotraced ;;
+	gt-seccomp) t=$root/.output/helpers/$b ;;
+	*) t=$build/$b ;;
+	esac
 	[ -x "$t" ] && continue
-	make -s -C "$root" guest-bins gotraced >"$out/build.log" 2>&1 ||
+	make -s -C "$root" guest-bins gotraced .output/helpers/gt-seccomp >"$out/build.log" 2>&1 ||
 		{ cat "$out/build.log" >&2; echo "guest: 0 passed, 1 failed, 0 skipped"; exit 1; }
 	break
 done
