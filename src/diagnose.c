@@ -65,6 +65,11 @@ void gt_root_of(pid_t pid, char *root, size_t size)
 	root_of(pid, root, size);
 }
 
+int gt_stat_in(const char *root, const char *path, struct stat *st)
+{
+	return stat_in(root, path, st);
+}
+
 static bool in_groups(const struct gt_creds *c, gid_t g)
 {
 	unsigned n = c->ngroups < GT_NGROUPS ? c->ngroups : GT_NGROUPS;

@@ -18,6 +18,8 @@ enum gt_dac gt_dac_walk(const char *path, const struct gt_creds *cr, int need, b
 			const char *root, char **why);
 /* The root to examine pid's paths from: "/proc/PID/root" while it lives, else "". */
 void gt_root_of(pid_t pid, char *root, size_t size);
+/* stat path below root ("" = ours) without following links out of it */
+int gt_stat_in(const char *root, const char *path, struct stat *st);
 
 /* Fill f->explanation and f->fix from the facts in f (and the file system as it is now). */
 void gt_diagnose(struct gt_finding *f);

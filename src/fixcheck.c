@@ -119,6 +119,13 @@ static void pinned_root(unsigned mntns, char *root, size_t size)
 		}
 }
 
+void gt_examine_root(const struct gt_finding *f, char *root, size_t size)
+{
+	gt_root_of(f->pid, root, size);
+	if (!root[0] && f->mntns != gt_mounts_self_ns())
+		pinned_root(f->mntns, root, size);
+}
+
 void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -126,9 +133,7 @@ void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e)
 	e->pid = f->pid;
 	e->mntns = f->mntns;
 	e->need = need;
-	gt_root_of(f->pid, e->root, sizeof(e->root));
-	if (!e->root[0] && f->mntns != gt_mounts_self_ns())
-		pinned_root(f->mntns, e->root, sizeof(e->root));
+	gt_examine_root(f, e->root, sizeof(e->root));
 	switch (f->cause) {
 	case GC_READ_ONLY: case GC_NOEXEC: case GC_NO_SPACE: case GC_QUOTA:
 		if (f->mount.known)

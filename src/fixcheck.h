@@ -60,6 +60,12 @@ struct gt_fix_check {
 /* The environment for f's refused process; refused mount/dir from f's cause and go_dir. */
 /* At a go command's exec: keep a handle on its namespace's root for later checks. */
 void gt_fix_pin_root(unsigned mntns, pid_t pid);
+/*
+ * The root to examine f's paths from: its /proc/PID/root while it lives, else
+ * the pinned root of its mount namespace, else "" (ours: same namespace).
+ * Findings are released when their process has ended, so this matters.
+ */
+void gt_examine_root(const struct gt_finding *f, char *root, size_t size);
 void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e);
 
 /* Check one directory: NULL when it passes (*create: it must be made), else why not. */

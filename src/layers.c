@@ -7,16 +7,15 @@
  * table below: a newcomer adds a row (runtime, cause, condition, words).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/openat2.h>
 #include "decode.h"
+#include "diagnose.h"
+#include "fixcheck.h"
 #include "layers.h"
 
 enum cond {
@@ -180,27 +179,6 @@ static char *expand(const char *tpl, const struct gt_finding *f, const char *own
 	return fclose(m) ? (free(buf), NULL) : buf;
 }
 
-/* stat a path of the process below its root without leaving it (see diagnose.c). */
-static int stat_below(pid_t pid, const char *path, struct stat *st)
-{
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	char root[64];
-	int dfd, fd, r = -1;
-
-	snprintf(root, sizeof(root), "/proc/%d/root", pid);
-	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -1;
-	fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
-	if (fd >= 0) {
-		r = fstat(fd, st);
-		close(fd);
-	}
-	close(dfd);
-	return r;
-}
-
 /*
  * In a user namespace, the deepest existing directory of the path belongs to
  * someone else: unmapped (65534 inside) or another id (a rootless runtime maps
@@ -208,13 +186,16 @@ static int stat_below(pid_t pid, const char *path, struct stat *st)
  */
 static bool unmapped_owner(const struct gt_finding *f, char *owner, size_t size)
 {
-	char p[PATH_MAX], *s;
+	char p[PATH_MAX], root[64], *s;
 	struct stat st;
+
 	if (!f->ns.userns || !f->path || f->path[0] != '/')
 		return false;
+	/* the process has usually ended by now: its pinned or our root then */
+	gt_examine_root(f, root, sizeof(root));
 	snprintf(p, sizeof(p), "%s", f->path);
 	for (;;) {
-		if (stat_below(f->pid, p, &st) == 0)
+		if (gt_stat_in(root, p, &st) == 0)
 			break;
 		s = strrchr(p, '/');
 		if (!s || s == p)
