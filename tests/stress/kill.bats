@@ -82,8 +82,9 @@ GO
 	ps -o comm= --ppid "$g" | grep -qx compile
 	kill -0 "$g" || { cat "$T/gotest.log"; false; }
 	kill -KILL "$d1"
-	run wait "$d1"
-	[ "$status" -eq 137 ]
+	local dst=0	# not `run wait`: in run's subshell wait returns at once
+	wait "$d1" || dst=$?
+	[ "$dst" -eq 137 ]
 	DAEMON_PID=
 	POLL_S=20 poll gone prog $progs
 	POLL_S=20 poll gone link $links

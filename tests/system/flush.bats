@@ -41,8 +41,9 @@ teardown() { gt_teardown; }
 	# go must still be running: the finding came from the timer, not the exit
 	kill -0 "$gopid"
 	touch "$T/release"
-	run wait "$gopid"
-	[ "$status" -ne 0 ]	# the root package failed
+	local gst=0	# not `run wait`: in run's subshell wait returns at once
+	wait "$gopid" || gst=$?
+	[ "$gst" -eq 1 ]	# the root package failed
 	wait_go_exits
 	stop_daemon
 	dump_out
