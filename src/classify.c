@@ -307,7 +307,7 @@ static const char *const cause_names[GC_MAX] = {
 	[GC_TEXT_BUSY] = "text_busy", [GC_KILLED] = "killed", [GC_OTHER_ERROR] = "error",
 	[GC_SECCOMP] = "seccomp", [GC_SELINUX] = "selinux", [GC_LANDLOCK] = "landlock",
 	[GC_APPARMOR] = "apparmor", [GC_LSM] = "lsm", [GC_OOM_KILL] = "oom_kill",
-	[GC_TOOL_FAILED] = "tool_failed",
+	[GC_TOOL_FAILED] = "tool_failed", [GC_HARD_LIMIT] = "hard_limit",
 };
 
 int gt_cause_weight(enum gt_cause c)
@@ -318,7 +318,8 @@ int gt_cause_weight(enum gt_cause c)
 	case GC_READ_ONLY: case GC_NO_SPACE: case GC_QUOTA: return 7;
 	case GC_PERMISSION: case GC_SECCOMP: case GC_SELINUX: case GC_LANDLOCK:
 	case GC_APPARMOR: case GC_LSM: return 6;
-	case GC_PROCESS_LIMIT: case GC_FD_LIMIT: case GC_MEMORY_LIMIT: return 5;
+	case GC_PROCESS_LIMIT: case GC_FD_LIMIT: case GC_MEMORY_LIMIT: case GC_HARD_LIMIT:
+		return 5;
 	case GC_TEXT_BUSY: return 4;
 	case GC_TOOL_FAILED: return 3;
 	default: return 1;
@@ -354,6 +355,8 @@ enum gt_cause gt_cause_of(int err, const char *syscall, int sc_kind,
 		return GC_TEXT_BUSY;
 	case EACCES:
 	case EPERM:
+		if (sc_kind == GT_SC_LIMIT && err == EPERM)
+			return GC_HARD_LIMIT;
 		if (exec_call && m && m->known && m->noexec)
 			return GC_NOEXEC;
 		/* writes to a read-only mount that returned EACCES/EPERM instead of EROFS */

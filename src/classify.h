@@ -54,6 +54,7 @@ enum gt_cause {
 	GC_FD_LIMIT, GC_PROCESS_LIMIT, GC_MEMORY_LIMIT, GC_TEXT_BUSY, GC_KILLED,
 	GC_OTHER_ERROR, GC_SECCOMP, GC_SELINUX, GC_LANDLOCK, GC_APPARMOR, GC_LSM, GC_OOM_KILL,
 	GC_TOOL_FAILED,	/* a helper (git, gcc, ...) exited non-zero: tool_stderr says why */
+	GC_HARD_LIMIT,	/* setrlimit/prlimit raising a hard limit without CAP_SYS_RESOURCE */
 	GC_MAX,
 };
 

@@ -16,6 +16,7 @@
 #include "fixcheck.h"
 #include "lsm.h"
 #include "mounts.h"
+#include "rlimits.h"
 #include <selinux/selinux.h>
 
 /*
@@ -965,6 +966,49 @@ static void explain_process_limit(struct gt_finding *f)
 	}
 }
 
+/* setrlimit/prlimit64 EPERM: a hard limit raised, or another process's limits */
+static void explain_hard_limit(struct gt_finding *f)
+{
+	const struct gt_rlimit_desc *d = gt_rlimit(f->rlimit);
+	const char *name = d ? d->name : "a resource";
+	unsigned long long hard = 0;
+	int unlimited = 0;
+	char lim[64] = "";
+
+	if (f->rlimit_pid && f->rlimit_pid != f->pid && f->rlimit_pid != f->tid) {
+		asprintf(&f->explanation, "%s could not change the %s limit of process %d (%s: "
+			 "EPERM): another process's limits may be changed only by a process with "
+			 "the same user ids or CAP_SYS_RESOURCE", f->comm, name, (int)f->rlimit_pid,
+			 f->syscall);
+		asprintf(&f->fix, "run %s as the same user as process %d, or with "
+			 "CAP_SYS_RESOURCE", f->comm, (int)f->rlimit_pid);
+		return;
+	}
+	free(f->refuser);
+	f->refuser = d ? strdup(d->name) : NULL;	/* what refused: the limit */
+	if (f->rlimit == 7 && f->have_limits) {	/* RLIMIT_NOFILE: read in the kernel */
+		hard = f->limits.nofile_max;
+		snprintf(lim, sizeof(lim), " %llu", hard);
+	} else if (d && !gt_rlimit_hard(f->pid, d, &hard, &unlimited) && !unlimited) {
+		snprintf(lim, sizeof(lim), " %llu", hard);
+	}
+	asprintf(&f->explanation, "%s tried to raise its %s limit (%s) above the hard limit%s it "
+		 "was started with (%s: EPERM): only a process with CAP_SYS_RESOURCE may raise a "
+		 "hard limit", f->comm, d ? d->what : "resource", name, lim, f->syscall);
+	if (f->rlimit == 7) {
+		f->fix = gt_fix_nofile(f);
+		return;
+	}
+	if (d)
+		asprintf(&f->fix, "raise the hard limit where the job starts: %s= in its systemd "
+			 "unit, docker/podman --ulimit %s=N:N, prlimit --%s=N:N, or ulimit -H%s N "
+			 "as root before dropping privileges", d->systemd, d->prlimit, d->prlimit,
+			 d->ulimit);
+	else
+		asprintf(&f->fix, "raise the hard limit where the job starts (systemd Limit*=, "
+			 "--ulimit, prlimit as root)");
+}
+
 void gt_diagnose(struct gt_finding *f)
 {
 	const char *holds = what_go_dir_holds(f->go_dir);
@@ -1040,6 +1084,9 @@ void gt_diagnose(struct gt_finding *f)
 		return;
 	case GC_PROCESS_LIMIT:
 		explain_process_limit(f);
+		return;
+	case GC_HARD_LIMIT:
+		explain_hard_limit(f);
 		return;
 	case GC_MEMORY_LIMIT:
 		if (f->limits.as_cur != (__u64)-1) {

@@ -37,6 +37,8 @@ struct gt_finding {
 	int err;			/* positive errno, 0 for a kill */
 	long open_flags;		/* open/openat/creat flags, -1 when unknown */
 	int signal;			/* terminating signal for a kill */
+	int rlimit;			/* hard_limit: the RLIMIT_* it tried to raise, -1 none */
+	pid_t rlimit_pid;		/* hard_limit: prlimit64's target (0: itself) */
 	char *path;
 	bool path_truncated;		/* path lost its head: the kernel's walk is bounded */
 	enum gt_go_dir go_dir;

@@ -223,6 +223,7 @@ static struct gt_finding *finding_for(const struct gt_hdr *h, pid_t go_pid,
 	f->go_pid = go_pid;
 	memcpy(f->comm, h->comm, sizeof(f->comm));
 	f->comm[GT_COMM_LEN - 1] = '\0';
+	f->rlimit = -1;
 	if (p) {
 		f->exe = p->exe ? strdup(p->exe) : NULL;
 		f->role = p->role;
@@ -498,6 +499,12 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	f->open_flags = !strcmp(f->syscall, "open") ? (long)e->args[1] :
 			!strcmp(f->syscall, "openat") ? (long)e->args[2] :
 			!strcmp(f->syscall, "creat") ? O_CREAT | O_WRONLY | O_TRUNC : -1;
+	if (gt_syscall_kind(e->nr) == GT_SC_LIMIT) {
+		bool pr = !strcmp(f->syscall, "prlimit64");
+
+		f->rlimit = (int)e->args[pr ? 1 : 0];
+		f->rlimit_pid = pr ? (pid_t)e->args[0] : 0;
+	}
 	f->creds = e->creds;
 	f->limits = e->limits;
 	f->limits.flags = flags;

@@ -18,6 +18,7 @@ static const struct { const char *what, *id; } ids[] = {
 	{ "fd_limit", "10af0ca9710141dfb5832a6f0d6a4c71" },
 	{ "process_limit", "839eb69609e347feb2b5263fe720b9e8" },
 	{ "memory_limit", "c8c9059920c14694a2ab978e91aa2e9b" },
+	{ "hard_limit", "697d3dda4c1948ab84e8da47eea5b967" },
 	{ "text_busy", "914f66365321466484365abb11c34cc2" },
 	{ "killed", "037c0ae2a20d4390892212c651556df0" },
 	{ "error", "b9886296be654aafb7c0e4599a392c0e" },

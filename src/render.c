@@ -8,6 +8,7 @@
 #include "log.h"
 #include "output.h"
 #include "render.h"
+#include "rlimits.h"
 
 /*
  * Started with stdin, stdout or stderr closed (`gotraced >&-`), the next file
@@ -258,6 +259,13 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 		break;
 	case GC_MEMORY_LIMIT:
 		gt_json_int(&j, "rlimit_as", (long long)f->limits.as_cur);
+		break;
+	case GC_HARD_LIMIT:
+		gt_json_str(&j, "rlimit", gt_rlimit(f->rlimit) ? gt_rlimit(f->rlimit)->name : NULL);
+		if (f->rlimit_pid && f->rlimit_pid != f->pid)
+			gt_json_int(&j, "rlimit_pid", f->rlimit_pid);
+		if (f->rlimit == 7)
+			gt_json_int(&j, "rlimit_nofile_max", (long long)f->limits.nofile_max);
 		break;
 	default:
 		break;

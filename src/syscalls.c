@@ -88,6 +88,9 @@ static const struct {
 	{ "timerfd_create", { GT_SC_NEWFD, N, N, N, N, N } },
 	{ "signalfd4",	{ GT_SC_NEWFD, N, N, N, N, N } },
 	{ "pidfd_open",	{ GT_SC_NEWFD, N, N, N, N, N } },
+	/* EPERM: a hard limit raised without CAP_SYS_RESOURCE (args read in handlers.c) */
+	{ "setrlimit",	{ GT_SC_LIMIT, N, N, N, N, N } },
+	{ "prlimit64",	{ GT_SC_LIMIT, N, N, N, N, N } },
 };
 
 int gt_syscalls_fill(struct gt_syscall_desc table[GT_NR_SYSCALLS])

@@ -57,6 +57,7 @@ enum gt_sc_kind {
 	GT_SC_PROC	= 3,	/* creates a process or thread: EAGAIN matters */
 	GT_SC_NEWFD	= 4,	/* creates a file descriptor: EMFILE/ENFILE matter */
 	GT_SC_OTHER	= 5,	/* anything else (--all-errors) */
+	GT_SC_LIMIT	= 6,	/* sets a resource limit: EPERM is a raised hard limit */
 };
 
 #define GT_ARG_NONE	0xff

@@ -201,3 +201,24 @@ as_user_go() {
 			(["mkdirat " + $T + "/rootcache/00", "openat " + $T + "/rootcache/README"] | sort)' <<<"$f"
 	jq -e --arg T "$T" '.verdict.path == $T + "/rootcache/00"' <<<"$(ours '.type == "exit"')"
 }
+
+@test "a failing test that raises its hard open-files limit: a hard_limit finding, not a silent count" {
+	start_daemon
+	GT_CASE=rlimit run as_user_go test -count=1 -run TestRaiseHardLimit .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"raise RLIMIT_NOFILE to"*"operation not permitted"* ]]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	hard=$(ulimit -Hn)
+	f=$(the_finding '.cause == "hard_limit"')
+	[ "$(wc -l <<<"$f")" -eq 1 ]
+	jq -e --argjson h "$hard" '.role == "test" and .errno == "EPERM" and
+		(.syscall == "setrlimit" or .syscall == "prlimit64") and .rlimit == "RLIMIT_NOFILE" and
+		.rlimit_nofile_max == $h and .refused_by == "RLIMIT_NOFILE" and
+		(.explanation | contains("above the hard limit \($h) it was started with")) and
+		(.fix | contains("LimitNOFILE="))' <<<"$f"
+	# the exit's verdict is that finding
+	jq -e '.exit_code == 1 and .findings == 1 and .verdict.cause == "hard_limit"' <<<"$(ours '.type == "exit" and (.go_argv | index("test"))')"
+}

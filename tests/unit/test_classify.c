@@ -116,6 +116,9 @@ static void causes(void **state)
 	assert_int_equal(gt_cause_of(EMFILE, "pipe2", GT_SC_NEWFD, NULL), GC_FD_LIMIT);
 	assert_int_equal(gt_cause_of(ENOSPC, "write", GT_SC_FD, NULL), GC_NO_SPACE);
 	assert_int_equal(gt_cause_of(EDQUOT, "write", GT_SC_FD, NULL), GC_QUOTA);
+	assert_int_equal(gt_cause_of(EPERM, "prlimit64", GT_SC_LIMIT, NULL), GC_HARD_LIMIT);
+	assert_int_equal(gt_cause_of(EINVAL, "prlimit64", GT_SC_LIMIT, NULL), GC_OTHER_ERROR);
+	assert_string_equal(gt_cause_name(GC_HARD_LIMIT), "hard_limit");
 	assert_string_equal(gt_cause_name(GC_NOEXEC), "noexec");
 	assert_string_equal(gt_cause_name(GC_READ_ONLY), "read_only");
 }

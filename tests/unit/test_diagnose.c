@@ -26,6 +26,24 @@ struct dcase {
 };
 
 static const struct dcase cases[] = {
+	{ "a hard limit raised without CAP_SYS_RESOURCE (no live process to read it from)",
+	  { .comm = "m.test", .pid = 0x7ffffff0, .syscall = "prlimit64", .err = EPERM,
+	    .cause = GC_HARD_LIMIT, .rlimit = 4 },
+	  GC_HARD_LIMIT,
+	  "m.test tried to raise its core file size limit (RLIMIT_CORE) above the hard limit it "
+	  "was started with (prlimit64: EPERM): only a process with CAP_SYS_RESOURCE may raise "
+	  "a hard limit",
+	  "raise the hard limit where the job starts: LimitCORE= in its systemd unit, "
+	  "docker/podman --ulimit core=N:N, prlimit --core=N:N, or ulimit -Hc N as root before "
+	  "dropping privileges" },
+	{ "another process's limits: a matter of user ids, not of the hard limit",
+	  { .comm = "m.test", .pid = 20, .tid = 20, .syscall = "prlimit64", .err = EPERM,
+	    .cause = GC_HARD_LIMIT, .rlimit = 7, .rlimit_pid = 1 },
+	  GC_HARD_LIMIT,
+	  "m.test could not change the RLIMIT_NOFILE limit of process 1 (prlimit64: EPERM): "
+	  "another process's limits may be changed only by a process with the same user ids or "
+	  "CAP_SYS_RESOURCE",
+	  "run m.test as the same user as process 1, or with CAP_SYS_RESOURCE" },
 	{ "a call a seccomp filter answered (no sys_enter) is put on the filter, whatever its errno",
 	  { .comm = "go", .pid = 10, .syscall = "clone3", .err = EPERM, .cause = GC_PERMISSION,
 	    .have_limits = true,
