@@ -709,6 +709,41 @@ static char *fix_access(struct gt_finding *f, const char *dac)
 	return out;
 }
 
+/*
+ * chmod and chown answer EPERM by rule, not by mode: only the owner (or
+ * CAP_FOWNER) changes a mode, only CAP_CHOWN gives a file away. True when
+ * the file, seen through the process's root, shows which rule refused.
+ */
+static bool explain_owner_rule(struct gt_finding *f)
+{
+	bool mode = !strncmp(f->syscall, "chmod", 5) || !strncmp(f->syscall, "fchmod", 6);
+	bool owner = strstr(f->syscall, "chown") != NULL;
+	char root[64];
+	struct stat st;
+
+	if (f->err != EPERM || (!mode && !owner) || !f->path)
+		return false;
+	gt_examine_root(f, root, sizeof(root));
+	if (stat_in(root, f->path, &st))
+		return false;
+	if (mode && st.st_uid == f->creds.fsuid)
+		return false;
+	free(f->refuser);
+	f->refuser = strdup(f->path);	/* its owner refused: repeats gather on the file */
+	if (mode)
+		asprintf(&f->explanation, "%s (uid %u) was not permitted to %s %s (EPERM): it is "
+			 "owned by uid %u, and only its owner or a process with CAP_FOWNER may change "
+			 "its mode", f->comm, f->creds.fsuid, f->syscall, f->path, st.st_uid);
+	else
+		asprintf(&f->explanation, "%s (uid %u) was not permitted to %s %s (EPERM): giving "
+			 "a file to another owner needs CAP_CHOWN (an owner may only change its group "
+			 "to one of its own), and it is owned by uid %u", f->comm, f->creds.fsuid,
+			 f->syscall, f->path, st.st_uid);
+	asprintf(&f->fix, "run the step as the owner of %s (uid %u) or as root, or have the test "
+		 "work on a copy it owns", f->path, st.st_uid);
+	return true;
+}
+
 static void explain_permission(struct gt_finding *f)
 {
 	char *dac, *fix = NULL, *who;
@@ -778,6 +813,8 @@ static void explain_permission(struct gt_finding *f)
 		if (!fix)
 			asprintf(&fix, "check the owner and mode of %s and its parents (namei -l %s)",
 				 f->path ? f->path : "the path", f->path ? f->path : "PATH");
+	} else if (explain_owner_rule(f)) {
+		return;
 	} else {
 		/* EPERM that owner and mode do not explain: a missing capability */
 		asprintf(&f->explanation, "%s (uid %u) was not permitted to %s %s (EPERM): this "
@@ -1025,6 +1062,10 @@ void gt_diagnose(struct gt_finding *f)
 	} else if (f->cause != GC_SECCOMP && f->lsm.hook) {
 		f->cause = which_lsm();
 	}
+	/* a mount's flag or space refused: the mount is what refused */
+	if ((f->cause == GC_READ_ONLY || f->cause == GC_NOEXEC || f->cause == GC_NO_SPACE ||
+	     f->cause == GC_QUOTA) && f->mount.known && f->mount.target[0] && !f->refuser)
+		f->refuser = strdup(f->mount.target);
 	switch (f->cause) {
 	case GC_SECCOMP:
 		explain_seccomp(f);

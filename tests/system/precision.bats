@@ -222,3 +222,55 @@ as_user_go() {
 	# the exit's verdict is that finding
 	jq -e '.exit_code == 1 and .findings == 1 and .verdict.cause == "hard_limit"' <<<"$(ours '.type == "exit" and (.go_argv | index("test"))')"
 }
+
+# seven objects a non-root test is refused on (what issue 12's user tried): env GT_OBJ_*
+mk_objects() {
+	local o=$T/obj
+	mkdir -p "$o/rootdir" "$o/ro" "$o/full" "$o/nx"
+	install -m 0600 /dev/null "$o/rootfile"
+	install -m 0644 /dev/null "$o/rootdir/victim"
+	install -m 0644 /dev/null "$o/others"
+	install -m 0666 /dev/null "$o/ro/f"
+	chmod 0777 "$o/ro"
+	mount --bind "$o/ro" "$o/ro"
+	mount -o remount,bind,ro "$o/ro"
+	mount -t tmpfs -o size=64k,mode=0777 gt-full "$o/full"
+	dd if=/dev/zero of="$o/full/fill" bs=4k 2>/dev/null || true
+	chmod 0666 "$o/full/fill"
+	mount -t tmpfs -o noexec,mode=0755 gt-nx "$o/nx"
+	printf '#!/bin/sh\nexit 0\n' >"$o/nx/prog"
+	chmod 0755 "$o/nx/prog"
+	export GT_OBJ_ROOTFILE=$o/rootfile GT_OBJ_ROOTDIR=$o/rootdir GT_OBJ_RO=$o/ro \
+		GT_OBJ_FULL=$o/full GT_OBJ_NOEXEC=$o/nx GT_OBJ_OTHERS=$o/others
+}
+
+@test "15 refused calls on 7 objects (issue 12's list): one finding per object, each call counted and in its samples" {
+	mk_objects
+	start_daemon
+	GT_CASE=objects run as_user_go test -count=1 -run TestSevenObjects .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"15 refused:"* ]]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	local o=$T/obj
+	fs=$(ours '.type == "finding" and .role == "test"')
+	echo "$fs" | jq -c '{cause, refused_by, count, s: [.samples[] | .syscall]}'
+	# what refused -> cause, count (the calls it gathered)
+	check() {
+		jq -se --arg rb "$1" --arg c "$2" --argjson n "$3" \
+			'map(select(.refused_by == $rb)) | length == 1 and .[0].cause == $c and
+			.[0].count == $n and (.[0].samples | length) == $n' <<<"$fs"
+	}
+	check "$o/rootfile" permission 3
+	check "$o/rootdir" permission 1
+	check "$o/ro" read_only 6
+	check "$o/full" no_space 1
+	check "$o/nx" noexec 1
+	check "$o/others" permission 2
+	check RLIMIT_NOFILE hard_limit 1
+	[ "$(wc -l <<<"$fs")" -eq 7 ]
+	# every refused call belongs to a finding: the exit's count is their sum
+	jq -e '.findings == 7 and .errors == 15' <<<"$(ours '.type == "exit" and (.go_argv | index("test"))')"
+}

@@ -23,9 +23,18 @@ struct dcase {
 	struct gt_finding f;
 	enum gt_cause cause;
 	const char *explanation, *fix;
+	const char *refused_by;		/* checked when set */
 };
 
 static const struct dcase cases[] = {
+	{ "chmod of a file of another owner: the owner rule, and the file is what refused",
+	  { .comm = "m.test", .pid = 0x7ffffff0, .syscall = "fchmodat", .err = EPERM,
+	    .cause = GC_PERMISSION, .path = "/", .creds = { .fsuid = 1000, .fsgid = 1000 } },
+	  GC_PERMISSION,
+	  "m.test (uid 1000) was not permitted to fchmodat / (EPERM): it is owned by uid 0, and "
+	  "only its owner or a process with CAP_FOWNER may change its mode",
+	  "run the step as the owner of / (uid 0) or as root, or have the test work on a copy "
+	  "it owns", "/" },
 	{ "a hard limit raised without CAP_SYS_RESOURCE (no live process to read it from)",
 	  { .comm = "m.test", .pid = 0x7ffffff0, .syscall = "prlimit64", .err = EPERM,
 	    .cause = GC_HARD_LIMIT, .rlimit = 4 },
@@ -35,7 +44,7 @@ static const struct dcase cases[] = {
 	  "a hard limit",
 	  "raise the hard limit where the job starts: LimitCORE= in its systemd unit, "
 	  "docker/podman --ulimit core=N:N, prlimit --core=N:N, or ulimit -Hc N as root before "
-	  "dropping privileges" },
+	  "dropping privileges", "RLIMIT_CORE" },
 	{ "another process's limits: a matter of user ids, not of the hard limit",
 	  { .comm = "m.test", .pid = 20, .tid = 20, .syscall = "prlimit64", .err = EPERM,
 	    .cause = GC_HARD_LIMIT, .rlimit = 7, .rlimit_pid = 1 },
@@ -189,8 +198,11 @@ static void diagnose_table(void **state)
 		assert_int_equal(f.cause, cases[i].cause);
 		assert_string_equal(f.explanation, cases[i].explanation);
 		assert_string_equal(f.fix, cases[i].fix);
+		if (cases[i].refused_by)
+			assert_string_equal(f.refuser, cases[i].refused_by);
 		free(f.explanation);
 		free(f.fix);
+		free(f.refuser);
 	}
 }
 
