@@ -185,12 +185,14 @@ arm64:
 		$(OUTPUT)/arm64/gotraced guest-bins $(OUTPUT)/arm64/helpers/gt-seccomp
 
 # (prerequisites expand when read: name them after GUEST_BINS is defined)
-test: $(GUEST_BINS)
+# (the kernel matrix's arm64 guest runs the cross-built tools: make arm64)
+test: $(GUEST_BINS) arm64
 
-test-guest: gotraced $(GUEST_BINS) $(HELPERS)
+test-guest: gotraced $(GUEST_BINS) $(HELPERS) arm64
 	@tests/guest/run.sh
 
-# The whole kernel matrix, the arm64 guest included (minutes under TCG).
+# The whole kernel matrix with every payload on each kernel, the arm64
+# guest's SELinux / fexit / BPF LSM ones included (minutes under TCG).
 test-kernels: gotraced $(GUEST_BINS) $(HELPERS) arm64
 	@GT_MATRIX_ALL=1 tests/guest/matrix.sh
 

@@ -7,6 +7,8 @@
 #   core.payload              the core scenarios with the mechanisms probed
 #   core.payload again        with every fallback forced (GT_CORE_DISABLE=all),
 #                             on the kernels marked "fallbacks" in kernels.list
+# A kernel marked "core" (arm64: slow under TCG) runs core.payload alone,
+# unless GT_MATRIX_ALL=1 (make test-kernels).
 # Prints one line per kernel and the total, the line run-all.sh reads:
 #   kernel 5.10.0-32-amd64: N passed, M failed
 #   guest: N passed, N failed, N skipped
@@ -23,9 +25,7 @@ mkdir -p "$out"
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-	# every kernel but the "slow" ones (GT_MATRIX_ALL=1: those too)
-	mapfile -t names < <(awk -v all="${GT_MATRIX_ALL:-}" \
-		'$1 !~ /^#/ && NF >= 4 && (all != "" || $5 != "slow") { print $1 }' "$here/kernels.list")
+	mapfile -t names < <(awk '$1 !~ /^#/ && NF >= 4 { print $1 }' "$here/kernels.list")
 fi
 
 total_pass=0 total_fail=0 total_skip=0
@@ -38,10 +38,11 @@ for name in "${names[@]}"; do
 		continue
 	fi
 	k=$cache/$name
+	extra=$(awk -v n="$name" '$1 == n { print $5 }' "$here/kernels.list")
 	payloads=(-p "$here/probe.payload" -p "$here/gotest.payload" -p "$here/gotraced.payload"
 		-p "$here/core.payload")
-	awk -v n="$name" '$1 == n && $5 == "fallbacks" { f = 1 } END { exit !f }' \
-		"$here/kernels.list" && payloads+=(-p "$here/core-fallback.payload")
+	[ "$extra" = core ] && [ -z "${GT_MATRIX_ALL:-}" ] && payloads=(-p "$here/core.payload")
+	[ "$extra" = fallbacks ] && payloads+=(-p "$here/core-fallback.payload")
 	release=$(cat "$k/release")
 	arch=$(cat "$k/arch")
 	# the arm64 tools are cross-built into .output/arm64 (make arm64)

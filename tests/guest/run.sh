@@ -34,6 +34,14 @@ for b in lsmprobe gtlabel gtguest.test go gotraced gt-seccomp; do
 		{ cat "$out/build.log" >&2; echo "guest: 0 passed, 1 failed, 0 skipped"; exit 1; }
 	break
 done
+# and the arm64 guest's tools, cross-built (make arm64)
+a=$root/.output/arm64
+for t in "$a/gotraced" "$a/guest/build/go" "$a/guest/build/gtguest.test" "$a/helpers/gt-seccomp"; do
+	[ -x "$t" ] && continue
+	make -s -C "$root" arm64 >"$out/build-arm64.log" 2>&1 ||
+		{ cat "$out/build-arm64.log" >&2; echo "guest: 0 passed, 1 failed, 0 skipped"; exit 1; }
+	break
+done
 command -v qemu-system-x86_64 >/dev/null || skip_all "no qemu-system-x86_64 (make deps)"
 # shellcheck disable=SC2086
 exec "$here/matrix.sh" ${GT_KERNELS:-}
