@@ -126,23 +126,6 @@ teardown() {
 		and (.fix | contains("chown") | not)' <<<"$f"
 }
 
-# cgroup_limit KIND FILE VALUE: a fresh cgroup (v2, or the v1 KIND hierarchy) with a limit
-cgroup_limit() {
-	local cg
-	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-		cg=/sys/fs/cgroup/gt-test-$$-$1
-		mkdir -p "$cg" || return 1
-		[ -f "$cg/$2" ] || { rmdir "$cg"; return 1; }
-	else
-		[ -d "/sys/fs/cgroup/$1" ] || return 1
-		cg=/sys/fs/cgroup/$1/gt-test-$$
-		mkdir -p "$cg" || return 1
-	fi
-	echo "$3" >"$cg/$2" || return 1
-	GT_CGROUPS="${GT_CGROUPS:-} $cg"
-	CG=$cg
-}
-
 @test "OOM kill of a test binary in a memory-limited cgroup: oom_kill with the limit" {
 	fixture oom
 	go test -c -o /dev/null . # compile outside the limit

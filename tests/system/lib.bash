@@ -340,3 +340,21 @@ the_finding() {
 	echo "$f"
 	[ -n "$f" ]
 }
+
+# cgroup_limit KIND FILE VALUE: a fresh cgroup (v2, or the v1 KIND hierarchy) with a
+# limit; the caller's teardown removes $GT_CGROUPS
+cgroup_limit() {
+	local cg
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		cg=/sys/fs/cgroup/gt-test-$$-$1
+		mkdir -p "$cg" || return 1
+		[ -f "$cg/$2" ] || { rmdir "$cg"; return 1; }
+	else
+		[ -d "/sys/fs/cgroup/$1" ] || return 1
+		cg=/sys/fs/cgroup/$1/gt-test-$$
+		mkdir -p "$cg" || return 1
+	fi
+	echo "$3" >"$cg/$2" || return 1
+	GT_CGROUPS="${GT_CGROUPS:-} $cg"
+	CG=$cg
+}
