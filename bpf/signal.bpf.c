@@ -85,9 +85,26 @@ int BPF_PROG(gt_signal, int sig, struct kernel_siginfo *info, struct task_struct
  * mark_victim's arguments changed: (int pid) up to 6.7, (struct task_struct *,
  * uid_t) since. The loader keeps the program whose prototype matches.
  */
-static __always_inline int oom_victim(struct task_struct *t)
+/* The memory cgroup of t, its limit and usage (CO-RE reads: any task pointer). */
+static __always_inline void oom_memcg(struct gt_oom_event *e, struct task_struct *t)
 {
 	struct cgroup_subsys_state *css;
+
+	e->mem_max = e->mem_usage = 0;
+	e->cg_len = 0;
+	css = BPF_CORE_READ(t, cgroups, subsys[bpf_core_enum_value(enum cgroup_subsys_id,
+								    memory_cgrp_id)]);
+	if (css) {
+		struct mem_cgroup *mc = (void *)css;
+
+		e->mem_max = BPF_CORE_READ(mc, memory.max) * 4096;
+		e->mem_usage = BPF_CORE_READ(mc, memory.usage.counter) * 4096;
+		e->cg_len = put_kn_path(BPF_CORE_READ(css, cgroup, kn), e->data);
+	}
+}
+
+static __always_inline int oom_victim(struct task_struct *t)
+{
 	struct gt_oom_event *e;
 	struct gt_scratch *s;
 	struct gt_proc *p;
@@ -102,17 +119,7 @@ static __always_inline int oom_victim(struct task_struct *t)
 	e = (void *)s->buf;
 	fill_hdr(&e->hdr, GT_EV_OOM, t);
 	e->go_pid = p->go_pid;
-	e->mem_max = e->mem_usage = 0;
-	e->cg_len = 0;
-	css = BPF_CORE_READ(t, cgroups, subsys[bpf_core_enum_value(enum cgroup_subsys_id,
-								    memory_cgrp_id)]);
-	if (css) {
-		struct mem_cgroup *mc = (void *)css;
-
-		e->mem_max = BPF_CORE_READ(mc, memory.max) * 4096;
-		e->mem_usage = BPF_CORE_READ(mc, memory.usage.counter) * 4096;
-		e->cg_len = put_kn_path(BPF_CORE_READ(css, cgroup, kn), e->data);
-	}
+	oom_memcg(e, t);
 	off = e->cg_len;
 	output(s, sizeof(*e) + off, GT_STAT_LOST_SIGNAL);
 	return 0;
@@ -124,25 +131,39 @@ int BPF_PROG(gt_oom_task, struct task_struct *t)
 	return oom_victim(t);
 }
 
-/* Older kernels pass only the pid: the cgroup is then looked up in user space. */
+/*
+ * Older kernels pass only the pid. The victim is most often the task whose
+ * allocation hit the limit (a lone go, a compiler): its memory cgroup is
+ * then the current task's. Otherwise user space looks the cgroup up.
+ */
 SEC("tp_btf/mark_victim")
 int BPF_PROG(gt_oom_pid, int pid)
 {
-	struct gt_oom_event *e;
 	struct gt_proc *p = bpf_map_lookup_elem(&procs, &pid);
+	struct gt_oom_event *e;
+	struct gt_scratch *s;
+	struct task_struct *t;
+	__u32 off;
 
 	/* no task to check the start time against: the pid's entry it is */
 	if (!p || !(p->flags & GT_PF_GO))
 		return 0;
-	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
-	if (!e)
+	s = get_scratch();
+	if (!s)
 		return 0;
+	e = (void *)s->buf;
 	__builtin_memset(e, 0, sizeof(*e));
-	e->hdr.type = GT_EV_OOM;
-	e->hdr.size = sizeof(*e);
-	e->hdr.pid = e->hdr.tid = pid;
-	e->hdr.ts_ns = bpf_ktime_get_boot_ns();
 	e->go_pid = p->go_pid;
-	bpf_ringbuf_submit(e, 0);
+	if ((bpf_get_current_pid_tgid() >> 32) == (__u32)pid) {
+		t = (void *)bpf_get_current_task();
+		fill_hdr(&e->hdr, GT_EV_OOM, t);
+		oom_memcg(e, t);
+	} else {
+		e->hdr.type = GT_EV_OOM;
+		e->hdr.pid = e->hdr.tid = pid;
+		e->hdr.ts_ns = bpf_ktime_get_boot_ns();
+	}
+	off = e->cg_len;
+	output(s, sizeof(*e) + off, GT_STAT_LOST_SIGNAL);
 	return 0;
 }

@@ -930,6 +930,25 @@ static void explain_killed(struct gt_finding *f)
 {
 	const char *sig = gt_signal_name(f->signal) ?: "a signal";
 
+	if (f->cause == GC_OOM_KILL && (!f->cgroup || !f->mem_max)) {
+		/* pid-only mark_victim (before 6.8) and the victim gone before it was read */
+		asprintf(&f->explanation, "%s (pid %d, %s) was killed by the OOM killer; its "
+			 "memory cgroup%s%s and limit could not be read", f->comm, f->pid,
+			 gt_role_name(f->role), f->cgroup ? " is " : "", f->cgroup ? f->cgroup : "");
+		asprintf(&f->fix, "raise the job's memory limit (memory.max on cgroup v2, "
+			 "docker --memory, MemoryMax=) or the machine's memory, or use less memory "
+			 "at once: go build -p 1, go test -p 1 -parallel 1");
+		return;
+	}
+	if (f->cause == GC_OOM_KILL && f->mem_max >= (1ULL << 62)) {
+		/* no limit on the way: the machine as a whole ran out */
+		asprintf(&f->explanation, "%s (pid %d, %s) was killed by the OOM killer: the "
+			 "machine ran out of memory (its memory cgroup %s has no limit)", f->comm,
+			 f->pid, gt_role_name(f->role), f->cgroup);
+		asprintf(&f->fix, "use less memory at once (go build -p 1, go test -p 1 -parallel "
+			 "1) or give the machine more memory or swap");
+		return;
+	}
 	if (f->cause == GC_OOM_KILL) {
 		asprintf(&f->explanation, "%s (pid %d, %s) was killed by the OOM killer: its "
 			 "memory cgroup %s used %llu MiB of its %llu MiB limit", f->comm, f->pid,

@@ -688,6 +688,64 @@ static void release_tools(struct gt_procinfo *go, bool failed)
 	}
 }
 
+/* A number in a cgroup file ("max": the kernel's no-limit figure); 0 when unreadable. */
+static unsigned long long cg_number(const char *dir, const char *name)
+{
+	char file[PATH_MAX], buf[64] = "";
+	unsigned long long v = 0;
+	FILE *fp;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	fp = fopen(file, "re");
+	if (!fp)
+		return 0;
+	if (fgets(buf, sizeof(buf), fp))
+		v = !strncmp(buf, "max", 3) ? (unsigned long long)LONG_MAX / 4096 * 4096 :
+					      strtoull(buf, NULL, 10);
+	fclose(fp);
+	return v;
+}
+
+/*
+ * Kernels whose mark_victim passes only the pid, when the victim was not the
+ * task that hit the limit: its memory cgroup from /proc while it is dying
+ * (cgroup v2, or v1's memory hierarchy). Left unknown once it is gone.
+ */
+static void oom_cgroup_from_proc(struct gt_procinfo *p, pid_t pid)
+{
+	char file[64], line[PATH_MAX], dir[PATH_MAX + 64];
+	const char *path = NULL;
+	bool v1 = false;
+	FILE *fp;
+
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid);
+	fp = fopen(file, "re");
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		char *c = strchr(line, ':'), *n = c ? strchr(c + 1, ':') : NULL;
+
+		if (!n)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(c, "::", 2) && !path) {
+			path = n + 1;
+		} else if (strstr(c, ":memory:") == c || strstr(c, ",memory:") || strstr(c, ":memory,")) {
+			path = n + 1;
+			v1 = true;
+			break;
+		}
+	}
+	fclose(fp);
+	if (!path)
+		return;
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s", v1 ? "/memory" : "",
+		 strcmp(path, "/") ? path : "");
+	p->oom.max = cg_number(dir, v1 ? "memory.limit_in_bytes" : "memory.max");
+	p->oom.usage = cg_number(dir, v1 ? "memory.usage_in_bytes" : "memory.current");
+	p->oom.cgroup = strdup(path);
+}
+
 static void on_oom(const struct gt_oom_event *e, size_t size)
 {
 	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
@@ -699,6 +757,8 @@ static void on_oom(const struct gt_oom_event *e, size_t size)
 	p->oom.usage = e->mem_usage;
 	free(p->oom.cgroup);
 	p->oom.cgroup = take(e->data, e->cg_len);
+	if (!e->cg_len && !p->oom.cgroup)
+		oom_cgroup_from_proc(p, e->hdr.pid);
 }
 
 /* A process of the tree ended by a signal, or after a seccomp trap: say who did it. */

@@ -125,6 +125,24 @@ static const struct dcase cases[] = {
 	  "raise the memory limit of cgroup /ci/job1 (memory.max on cgroup v2, "
 	  "memory.limit_in_bytes on v1, docker --memory, MemoryMax=) or use less memory at "
 	  "once: go build -p 1, go test -p 1 -parallel 1" },
+	{ "the OOM killer with no limit on the way: the machine ran out",
+	  { .comm = "go", .pid = 15, .role = GT_ROLE_GO, .signal = SIGKILL,
+	    .cause = GC_OOM_KILL, .cgroup = "/", .mem_max = 9223372036854771712ULL,
+	    .mem_usage = 0 },
+	  GC_OOM_KILL,
+	  "go (pid 15, go) was killed by the OOM killer: the machine ran out of memory (its "
+	  "memory cgroup / has no limit)",
+	  "use less memory at once (go build -p 1, go test -p 1 -parallel 1) or give the "
+	  "machine more memory or swap" },
+	{ "the OOM killer, the cgroup unknown (pid-only mark_victim, victim gone)",
+	  { .comm = "go", .pid = 15, .role = GT_ROLE_GO, .signal = SIGKILL,
+	    .cause = GC_OOM_KILL },
+	  GC_OOM_KILL,
+	  "go (pid 15, go) was killed by the OOM killer; its memory cgroup and limit could "
+	  "not be read",
+	  "raise the job's memory limit (memory.max on cgroup v2, docker --memory, "
+	  "MemoryMax=) or the machine's memory, or use less memory at once: go build -p 1, "
+	  "go test -p 1 -parallel 1" },
 	{ "a pids cgroup at its limit",
 	  { .comm = "go", .pid = 16, .syscall = "clone", .err = EAGAIN,
 	    .cause = GC_PROCESS_LIMIT, .cgroup = "/ci/job2", .have_limits = true,
