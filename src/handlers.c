@@ -424,15 +424,21 @@ static __u32 judge(const struct gt_syserr_event *e)
 }
 
 /* Facts of the record that decide its finding: same facts, same finding. */
-static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e)
+static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e,
+		    const struct gt_procinfo *p)
 {
-	const char *slash = f->path ? strrchr(f->path, '/') : NULL;
-	int dirlen = slash ? (int)(slash - f->path) : 0;
+	struct gt_godirs g;
+	size_t span;
 
+	if (p)
+		gt_godirs_compute(&g, &p->env, p->exe, NULL);
+	span = gt_raw_key_span(f->path, p ? &g : NULL, f->syscall, p ? p->env.v[GE_PATH] : NULL);
+	if (p)
+		gt_godirs_free(&g);
 	/* f->lsm, not e->lsm: only the copy is known to be NUL-terminated */
 	asprintf(&f->raw_key, "%d|%d|%u|%u|%d|%s|%.*s", e->nr, f->err, e->creds.fsuid,
 		 f->limits.flags & GT_SE_SKIPPED, f->lsm.hook | f->lsm.have_avc << 4,
-		 f->lsm.tcontext, dirlen, f->path ? f->path : "");
+		 f->lsm.tcontext, (int)span, f->path ? f->path : "");
 }
 
 /* Go's telemetry dir as the go command computes it (os.UserConfigDir()/go/telemetry). */
@@ -540,7 +546,7 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	}
 
 	/* a repeat of what was just diagnosed: count it, skip the stat and mount work */
-	raw_key(f, e);
+	raw_key(f, e, p);
 	if (gt_hold_bump(f->pid, f->raw_key, f->ts_ns, f->syscall, f->path)) {
 		gt_finding_free(f);
 		return;

@@ -69,6 +69,24 @@ bool gt_path_probe(const char *syscall, const char *path, const char *path_env, 
 	return false;
 }
 
+size_t gt_raw_key_span(const char *path, const struct gt_godirs *g, const char *syscall,
+		       const char *path_env)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	char name[256];
+
+	if (!slash)
+		return 0;
+	/* a Go directory itself, or a parent on the way to one, is placed apart from its siblings */
+	for (int d = GD_GOCACHE; g && path[0] == '/' && d < GD_MAX; d++)
+		if (g->dir[d] && strcmp(path, "/") && gt_path_under(g->dir[d], path))
+			return strlen(path);
+	/* DIR/gcc and DIR/git are two PATH searches, settled by their names */
+	if (syscall && gt_path_probe(syscall, path, path_env, name, sizeof(name)))
+		return strlen(path);
+	return slash - path;
+}
+
 static struct held *find(pid_t pid)
 {
 	struct held *h;

@@ -48,6 +48,16 @@ void gt_hold_init(const struct gt_hold_sink *sink);
 bool gt_path_probe(const char *syscall, const char *path, const char *path_env, char *name,
 		   size_t size);
 
+/*
+ * How much of a refused path its raw key (the facts known before diagnosis)
+ * keeps: its directory, so the 256 mkdirs of GOCACHE/00..ff are diagnosed
+ * once; the whole path when a sibling may be another finding: a Go directory
+ * of g (NULL: none known) or a parent on the way to one (HOME/.cache for
+ * GOCACHE, beside HOME/.config), and a PATH probe (DIR/gcc, DIR/git).
+ */
+size_t gt_raw_key_span(const char *path, const struct gt_godirs *g, const char *syscall,
+		       const char *path_env);
+
 /* Hold f for process pid (parent ppid, go command go_pid; 0: none). Takes ownership. */
 void gt_hold_add(pid_t pid, pid_t ppid, pid_t go_pid, struct gt_finding *f);
 /* A repeat of a held record of pid (same raw key): counted without diagnosis. */

@@ -272,6 +272,51 @@ static void probes(void **state)
 	assert_true(gt_path_probe("stat", "/gcc", "/:/usr/bin", n, sizeof(n)));
 }
 
+/*
+ * The raw key (what repeats skip diagnosis by) must never merge two refusals
+ * that diagnose to different findings: siblings keyed alike are placed alike.
+ */
+static void raw_key_span(void **state)
+{
+	static const char block[] = "HOME=/home/u\0PATH=/usr/local/bin:/usr/bin";
+	const struct { const char *a, *b; bool same; } pairs[] = {
+		/* Go 1.27, HOME unwritable: GOCACHE's parent beside the telemetry dir's */
+		{ "/home/u/.cache", "/home/u/.config", false },
+		{ "/home/u/.cache/go-build", "/home/u/.cache/other", false },
+		{ "/home/u/go", "/home/u/src", false },
+		{ "/usr/local/bin/gcc", "/usr/local/bin/git", false },
+		{ "/tmp/go-build1", "/tmp/other", true },
+		{ "/home/u/.cache/go-build/00", "/home/u/.cache/go-build/01", true },
+		{ "/home/u/x/a", "/home/u/x/b", true },
+	};
+	struct gt_goenv env = { 0 };
+	struct gt_godirs g;
+
+	gt_goenv_parse(&env, block, sizeof(block));
+	gt_godirs_compute(&g, &env, "/usr/lib/go/bin/go", NULL);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		const char *a = pairs[i].a, *b = pairs[i].b;
+		size_t na = gt_raw_key_span(a, &g, "mkdir", env.v[GE_PATH]);
+		size_t nb = gt_raw_key_span(b, &g, "access", env.v[GE_PATH]);
+		bool same = na == nb && !strncmp(a, b, na);
+
+		if (same)
+			assert_int_equal(gt_go_dir_placed(&g, a, GT_ROLE_GO, NULL),
+					 gt_go_dir_placed(&g, b, GT_ROLE_GO, NULL));
+		assert_int_equal(same, pairs[i].same);
+	}
+	/* the whole path for the way to GOCACHE, its directory otherwise */
+	assert_int_equal(gt_raw_key_span("/home/u/.cache", &g, "mkdir", NULL), 14);
+	assert_int_equal(gt_raw_key_span("/home/u/.config", &g, "mkdir", NULL), 15); /* GOENV */
+	assert_int_equal(gt_raw_key_span("/home/u/src", &g, "mkdir", NULL), 7);
+	assert_int_equal(gt_raw_key_span("/home/u/.config", NULL, "mkdir", NULL), 7);
+	assert_int_equal(gt_raw_key_span("/x", NULL, "mkdir", NULL), 0);
+	assert_int_equal(gt_raw_key_span("rel", NULL, "mkdir", NULL), 0);
+	assert_int_equal(gt_raw_key_span(NULL, &g, "mkdir", NULL), 0);
+	gt_godirs_free(&g);
+	gt_goenv_free(&env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +337,7 @@ int main(void)
 		cmocka_unit_test(samples_are_distinct_and_bounded),
 		cmocka_unit_test(go_named_path_first),
 		cmocka_unit_test(probes),
+		cmocka_unit_test(raw_key_span),
 	};
 
 	return cmocka_run_group_tests_name("hold", tests, NULL, NULL);
