@@ -662,6 +662,18 @@ static void explain_noexec(struct gt_finding *f)
 		free(set);
 		return;
 	}
+	if (f->go_dir == GD_GOCACHE && !map) {
+		char *set;
+
+		/* Go 1.24+: go run and go tool execute what they cached (GOCACHE/xx/HASH-d/NAME) */
+		asprintf(&f->explanation, "%s is on a noexec mount (%s at %s), so %s cannot run "
+			 "the executable go run or go tool cached in GOCACHE", f->path,
+			 f->mount.fstype, mnt, f->comm);
+		set = gt_fix_setting(f, GD_GOCACHE, GT_FIX_EXEC, "on a mount without noexec");
+		asprintf(&f->fix, "%s (or remount %s with exec)", set ? set : "", mnt);
+		free(set);
+		return;
+	}
 	if (map) {
 		asprintf(&f->explanation, "%s (%s) could not map %s executable (%s PROT_EXEC: %s): "
 			 "it is on a %s mounted noexec at %s, so a shared object or Go plugin there "

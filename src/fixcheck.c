@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include "diagnose.h"
+#include "gorelease.h"
 #include "fixcheck.h"
 #include "mounts.h"
 
@@ -437,6 +438,9 @@ int gt_fix_need_of(const struct gt_finding *f, enum gt_go_dir d)
 		return GT_FIX_EXEC;
 	case GD_TMPDIR:
 		return f->env.v[GE_GOTMPDIR] ? 0 : GT_FIX_EXEC;
+	case GD_GOCACHE:
+		/* go run and go tool execute the executables they cached there since 1.24 */
+		return gt_go_minor(f->go_version) >= 24 ? GT_FIX_EXEC : 0;
 	default:
 		return 0;
 	}

@@ -100,7 +100,7 @@ void gt_fix_check_free(struct gt_fix_check *r);
 /* "rejected: /a (why); /b (why)" for a fix that found no candidate, or NULL. */
 char *gt_fix_rejections(const struct gt_finding *f);
 
-/* What a Go directory must allow: $WORK (GOTMPDIR, or TMPDIR without it) and GOBIN run code. */
+/* What a Go directory must allow: $WORK (GOTMPDIR, or TMPDIR without it), GOBIN and (Go 1.24+) GOCACHE run code. */
 int gt_fix_need_of(const struct gt_finding *f, enum gt_go_dir d);
 
 /*

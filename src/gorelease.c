@@ -60,6 +60,13 @@ const struct gt_go_release_row gt_go_release_rows[] = {
 		  "[setup failed]: the real cause is the build cache",
 	  .source = "reproduced here (Go 1.19, populated GOCACHE the user cannot write)",
 	  .test = "tests/system/cache.bats: populated GOCACHE read-only" },
+	{ .kind = GR_MESSAGE, .since = 24, .name = "gocache-exe-noexec",
+	  .cause = GC_NOEXEC, .go_dir = GD_GOCACHE, .subcommand = NULL,
+	  .text = "go prints \"fork/exec GOCACHE/xx/...-d/NAME: permission denied\": the "
+		  "executable go run or go tool cached there on an earlier run (which passed, "
+		  "running it from $WORK) cannot be executed; it names the file, not the mount",
+	  .source = "reproduced here (Go 1.24.4, 1.27.4: the second go run . with a noexec GOCACHE)",
+	  .test = "tests/system/gorelease.bats: go run's cached executable on a noexec GOCACHE" },
 	{ .kind = GR_MESSAGE, .since = 21, .name = "gocache-names-file",
 	  .cause = GC_UNKNOWN, .go_dir = GD_GOCACHE, .subcommand = NULL,
 	  .text = "go prints \"open GOCACHE/xx/...: permission denied\" (or \"failed to "
@@ -111,10 +118,12 @@ const struct gt_go_release_row gt_go_release_rows[] = {
 	  .source = "Go 1.21 release notes (toolchains), cmd/go/internal/toolchain/select.go",
 	  .test = "tests/system/gorelease.bats: toolchain switch into a noexec GOMODCACHE" },
 	{ .kind = GR_MODE, .since = 24, .name = "tool-exe-cached",
-	  .text = "executables built by `go run` and `go tool` are cached in GOCACHE; go run "
-		  "still executes its binary from $WORK (1.27.4, reproduced)",
-	  .source = "Go 1.24 release notes (go run, go tool executables cached)",
-	  .test = "none yet" },
+	  .text = "executables built by `go run` and `go tool` are cached in GOCACHE and, from "
+		  "the second run on, executed from there (the first runs from $WORK): a noexec "
+		  "GOCACHE fails every go run and go tool after the first",
+	  .source = "Go 1.24 release notes (go run, go tool executables cached); reproduced here "
+		    "(1.24.4, 1.27.4: fork/exec GOCACHE/xx/...-d/NAME)",
+	  .test = "tests/system/gorelease.bats: go run's cached executable on a noexec GOCACHE" },
 	{ .kind = GR_MODE, .since = 25, .name = "gomaxprocs-cgroup",
 	  .text = "GOMAXPROCS defaults to the cgroup CPU limit: a build under cpu.max runs "
 		  "fewer compiles at once (slower, not failing)",

@@ -115,6 +115,38 @@ teardown() { gt_teardown; }
 		<<<"$(ours '.type == "exit"')"
 }
 
+@test "go run's cached executable (Go 1.24+) on a noexec GOCACHE: the second run fails, noexec on GOCACHE, the fix works" {
+	use_go_since 24
+	fixture mod
+	# the first run builds the executable (run from $WORK) and caches it
+	run go run .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	nx='mount --bind "$GOCACHE" "$GOCACHE" && mount -o remount,bind,noexec "$GOCACHE"'
+	start_daemon
+	run go_cmd unshare -m sh -c "$nx"' && exec go run .'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fork/exec $GOCACHE/"*"-d/"*": permission denied"* ]]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	f=$(the_finding '.syscall == "execve" and .cause == "noexec" and .go_dir == "GOCACHE"' | head -n1)
+	jq -e --arg C "$GOCACHE" --arg v "$(gt_go_version)" '(.path | startswith($C + "/"))
+		and (.path | test("-d/[^/]+$")) and .go_version == $v and .fix_checked
+		and (.explanation | contains("go run or go tool cached")) and (.fix | contains("GOCACHE="))' <<<"$f"
+	jq -e '.verdict.cause == "noexec" and (.verdict.note | contains("fork/exec GOCACHE"))' \
+		<<<"$(ours '.type == "exit"')"
+	# the printed GOCACHE, in the same noexec setup, lets go run through
+	cmd=$(jq -r .fix <<<"$f" | grep -oE "(mkdir -p [^ ]+ && )?export GOCACHE=[^ )]+" | head -n1)
+	echo "applying: $cmd"
+	[ -n "$cmd" ]
+	run unshare -m sh -c "$nx"' && '"$cmd"' && go run . && go run .'
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "git's dubious ownership: go says exit status 128, the finding has git's own message and the fix" {
 	command -v git >/dev/null || skip "git not installed"
 	ensure_gtuser

@@ -72,6 +72,12 @@ static void notes(void **state)
 	/* the toolchain note needs both the cause and the directory */
 	assert_non_null(gt_go_note(23, GC_NOEXEC, GD_GOMODCACHE, GT_ROLE_GO, 0, "build"));
 	assert_null(gt_go_note(23, GC_READ_ONLY, GD_GOMODCACHE, GT_ROLE_GO, 0, "build"));
+	/* go run's cached executable (1.24+) on a noexec GOCACHE: not "open GOCACHE/xx" */
+	n = gt_go_note(24, GC_NOEXEC, GD_GOCACHE, GT_ROLE_GO, 0, "run");
+	assert_non_null(n);
+	assert_non_null(strstr(n, "fork/exec GOCACHE"));
+	n = gt_go_note(23, GC_NOEXEC, GD_GOCACHE, GT_ROLE_GO, 0, "run");
+	assert_null(n == NULL ? NULL : strstr(n, "fork/exec"));
 	assert_non_null(gt_go_note(27, GC_KILLED, GD_NONE, GT_ROLE_TEST, SIGKILL, "test"));
 	assert_null(gt_go_note(27, GC_KILLED, GD_NONE, GT_ROLE_GO, SIGKILL, "test"));
 }
