@@ -10,6 +10,8 @@
 load lib
 
 GO_HOST=$(dirname "$(dirname "$(readlink -f "$(command -v go)")")")
+# Debian's GOROOT/src is a link into /usr/share/go-1.NN: bound beside it
+GO_SHARE=$(dirname "$(readlink -f "$GO_HOST/src")")
 
 setup_file() {
 	[ "$(id -u)" = 0 ] || return 0
@@ -51,7 +53,7 @@ ctr() {
 	shift
 	podman run --rm --runtime runc --network=none --name "$CTR" \
 		--ulimit nofile=1024:4096 --ulimit nproc=4096:4096 \
-		-v "$GO_HOST:$GO_HOST:ro" -v /usr/share/go-1.19:/usr/share/go-1.19:ro \
+		-v "$GO_HOST:$GO_HOST:ro" -v "$GO_SHARE:$GO_SHARE:ro" \
 		-v "$MOD:/src" -w /src -e PATH="$GO_HOST/bin:/usr/bin:/bin" \
 		-e CGO_ENABLED=0 -e GOPROXY=off -e GOFLAGS=-mod=mod -e GOTOOLCHAIN=local \
 		"${opts[@]}" "$IMAGE" "$@"
@@ -296,9 +298,9 @@ mk_chroot() {
 	R=$T/root
 	mkdir -p "$R" "$T/up" "$T/work"
 	mount -t overlay overlay -o "lowerdir=$base,upperdir=$T/up,workdir=$T/work" "$R"
-	mkdir -p "$R$GO_HOST" "$R/usr/share/go-1.19" "$R/src"
+	mkdir -p "$R$GO_HOST" "$R$GO_SHARE" "$R/src"
 	mount --bind -o ro "$GO_HOST" "$R$GO_HOST"
-	mount --bind -o ro /usr/share/go-1.19 "$R/usr/share/go-1.19"
+	mount --bind -o ro "$GO_SHARE" "$R$GO_SHARE"
 	mount --bind "$MOD" "$R/src"
 	mount -t proc proc "$R/proc"
 	mkdir -p "$R/gocache"
@@ -364,7 +366,7 @@ rl_ctr() {
 		env HOME="$(getent passwd "$GT_USER" | cut -d: -f6)" XDG_RUNTIME_DIR="$rt" \
 		podman run --rm --runtime runc --network=none --name "$CTR" \
 		--ulimit nofile=1024:4096 --ulimit nproc=4096:4096 \
-		-v "$GO_HOST:$GO_HOST:ro" -v /usr/share/go-1.19:/usr/share/go-1.19:ro \
+		-v "$GO_HOST:$GO_HOST:ro" -v "$GO_SHARE:$GO_SHARE:ro" \
 		-v "$MOD:/src" -w /src -e PATH="$GO_HOST/bin:/usr/bin:/bin" \
 		-e CGO_ENABLED=0 -e GOPROXY=off -e GOFLAGS=-mod=mod -e HOME=/tmp \
 		"${opts[@]}" "$img" "$@"
