@@ -25,7 +25,7 @@ struct {
 static __always_inline int capture(const void *buf, __u64 count)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = current_task();	/* 5.10: no BTF task (has_task_btf) */
 	struct gt_proc *p = go_proc(t);
 	struct stderr_seen *s, ns = {};
 	struct gt_stderr_event *e;

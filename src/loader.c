@@ -330,6 +330,7 @@ static void start_stderr(struct gt_bpf *b, const struct gt_bpf_opts *o)
 		return;
 	}
 	sb->rodata->targeted = o->targeted;
+	SET_FEATURES(sb, &b->feat);
 	err = share_maps(b, sb->obj);
 	err = err ?: stderr_bpf__load(sb);
 	err = err ?: stderr_bpf__attach(sb);

@@ -31,6 +31,7 @@ teardown() {
 	grep -q '^per-thread state *hash by thread id' <<<"$output"
 	grep -q '^current task *bpf_get_current_task + CO-RE reads' <<<"$output"
 	grep -q '^syscall of an LSM hook *top of the kernel stack' <<<"$output"
+	grep -q '^helper stderr (tool_failed) *tracepoint/syscalls/sys_enter_write' <<<"$output"
 	# and without the variable, this kernel's best
 	GOTRACED_DISABLE_FEATURES= run "$GOTRACED" --probe
 	grep -q '^path and environment walks *bpf_loop' <<<"$output"
@@ -72,6 +73,23 @@ teardown() {
 	stop_daemon
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOCACHE"' | head -n1)
 	jq -e --arg T "$T" '.explanation | contains($T + "/rootcache is owned by uid 0")' <<<"$f"
+}
+
+@test "fallbacks: git's dubious ownership: the helper's stderr still captured (tool_failed)" {
+	command -v git >/dev/null || skip "git not installed"
+	fixture mod "$GT_USER"
+	"${AS_GT[@]}" git init -q .
+	"${AS_GT[@]}" git add .
+	"${AS_GT[@]}" git -c user.email=gt@example.com -c user.name=gt commit -qm init
+	start_daemon
+	run go_cmd go build -o "$T/m" .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	wait_go_exits
+	stop_daemon
+	f=$(the_finding '.cause == "tool_failed"' | head -n1)
+	jq -e '.exit_status == 128 and .tool_argv[0] == "git"
+		and (.tool_stderr | contains("detected dubious ownership"))' <<<"$f"
 }
 
 @test "fallbacks: seccomp ERRNO on mkdirat is put on seccomp (the filters run by the daemon)" {
