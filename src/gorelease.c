@@ -46,6 +46,15 @@ const struct gt_go_release_row gt_go_release_rows[] = {
 	  .source = "Go 1.23 golang.org/x/telemetry counter.Open (cmd/go main.go); reproduced "
 		    "here with an unwritable HOME",
 	  .test = "tests/system/cache.bats: GOCACHE unset, HOME not writable" },
+	{ .kind = GR_ABSORBS, .since = 25, .name = "gomaxprocs-cgroup-probe", .syscall = "open*",
+	  .errnos = ANY_ERRNO, .who = GR_GO_CODE,
+	  .paths = { "/proc/self/cgroup", "/proc/self/mountinfo", "*/cpu.max",
+		     "*/cpu.cfs_quota_us", "*/cpu.cfs_period_us", NULL },
+	  .text = "every Go program (go, compile, link, test binaries) reads its cgroup's CPU "
+		  "limit at start for the default GOMAXPROCS and ignores any error",
+	  .source = "Go 1.25 runtime/cgroup_linux.go, internal/runtime/cgroup (OpenCPU); "
+		    "reproduced here (1.25.12, /sys/fs/cgroup not searchable by the user)",
+	  .test = "tests/system/gorelease.bats: GOMAXPROCS probe of an unreadable cgroup" },
 	/* processes of a go command that are no go command of their own */
 	{ .kind = GR_SIDECAR, .since = 23, .name = "telemetry-sidecar",
 	  .text = "the go command re-executes itself as `go '** telemetry **'` to upload and "
@@ -126,9 +135,10 @@ const struct gt_go_release_row gt_go_release_rows[] = {
 	  .test = "tests/system/gorelease.bats: go run's cached executable on a noexec GOCACHE" },
 	{ .kind = GR_MODE, .since = 25, .name = "gomaxprocs-cgroup",
 	  .text = "GOMAXPROCS defaults to the cgroup CPU limit: a build under cpu.max runs "
-		  "fewer compiles at once (slower, not failing)",
+		  "fewer compiles at once (slower, not failing); every Go program reads the limit "
+		  "at start, ignoring errors (the gomaxprocs-cgroup-probe row)",
 	  .source = "Go 1.25 release notes (container-aware GOMAXPROCS)",
-	  .test = "none yet" },
+	  .test = "tests/system/gorelease.bats: GOMAXPROCS probe of an unreadable cgroup" },
 };
 
 const size_t gt_go_release_nrows = sizeof(gt_go_release_rows) / sizeof(gt_go_release_rows[0]);
@@ -171,6 +181,21 @@ static bool on_the_way(const char *path, const char *dir)
 	return !strncmp(path, dir, d) && path[d] == '/';
 }
 
+/* Is path one of pats: exact, or a "*" + "/NAME" one for NAME in any directory? */
+static bool path_listed(const char *const *pats, const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	for (int i = 0; path && i < 6 && pats[i]; i++) {
+		size_t k = strlen(pats[i]);
+
+		if (pats[i][0] == '*' ? n >= k && !strcmp(path + n - (k - 1), pats[i] + 1) :
+		    !strcmp(path, pats[i]))
+			return true;
+	}
+	return false;
+}
+
 const struct gt_go_release_row *gt_go_absorbs(int minor, const char *syscall, int err,
 					      bool go_code, const char *path,
 					      const char *telemetry_dir)
@@ -183,6 +208,8 @@ const struct gt_go_release_row *gt_go_absorbs(int minor, const char *syscall, in
 		    !syscall_matches(r->syscall, syscall) || (r->who == GR_GO_CODE && !go_code))
 			continue;
 		if (r->telemetry_dir && (!path || !telemetry_dir || !on_the_way(path, telemetry_dir)))
+			continue;
+		if (r->paths[0] && !path_listed(r->paths, path))
 			continue;
 		for (int k = 0; !any && k < 3 && r->errnos[k]; k++)
 			match |= r->errnos[k] == err;

@@ -31,6 +31,7 @@ struct gt_go_release_row {
 	int errnos[3];
 	enum gt_gr_who who;
 	bool telemetry_dir;		/* only for the telemetry dir, inside it or a parent it creates */
+	const char *paths[6];		/* only these paths (exact, or "*" + "/NAME" in any dir) */
 	/* GR_MESSAGE: which failure (cause, go dir, go subcommand or NULL for any) */
 	enum gt_cause cause;
 	enum gt_go_dir go_dir;

@@ -142,9 +142,34 @@ teardown() { gt_teardown; }
 	cmd=$(jq -r .fix <<<"$f" | grep -oE "(mkdir -p [^ ]+ && )?export GOCACHE=[^ )]+" | head -n1)
 	echo "applying: $cmd"
 	[ -n "$cmd" ]
+	# seeded with the warm cache (std is built into it): the second go run executes from there
+	d=$(jq -r .fix_dir <<<"$f")
+	mkdir -p "$(dirname "$d")" && warm_gocache "$d"
 	run unshare -m sh -c "$nx"' && '"$cmd"' && go run . && go run .'
 	echo "$output"
 	[ "$status" -eq 0 ]
+}
+
+@test "GOMAXPROCS probe of an unreadable cgroup (Go 1.25+): absorbed; a failing build's one finding is GOCACHE" {
+	use_go_since 25
+	ensure_gtuser
+	fixture mod
+	mkdir -m 0755 "$T/rootcache"
+	start_daemon
+	# every Go program reads its cgroup's CPU limit at start: here it cannot search /sys/fs/cgroup
+	run go_cmd unshare -m sh -c 'mount -t tmpfs -o mode=0700 tmpfs /sys/fs/cgroup &&
+		GOCACHE="$1" exec setpriv --reuid="$2" --regid="$2" --clear-groups -- go build -o /dev/null .' \
+		sh "$T/rootcache" "$GT_USER"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	wait_go_exits
+	stop_daemon
+	dump_out
+	assert_json_lines
+	the_finding '.cause == "permission" and .go_dir == "GOCACHE"'
+	[ "$(ours '.type == "finding" and (.go_dir != "GOCACHE")' | count)" -eq 0 ]
+	# the probe was made and refused: counted as absorbed
+	jq -e '.absorbed > 0 and .findings == 1' <<<"$(ours '.type == "exit"')"
 }
 
 @test "git's dubious ownership: go says exit status 128, the finding has git's own message and the fix" {

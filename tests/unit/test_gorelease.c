@@ -43,6 +43,18 @@ static void absorbs(void **state)
 	assert_null(gt_go_absorbs(27, "mkdirat", EACCES, true, "/home/u/.cache", tdir));
 	assert_null(gt_go_absorbs(27, "mkdirat", EACCES, true, "/home/u/.config/gox", tdir));
 	assert_null(gt_go_absorbs(22, "mkdirat", EACCES, true, "/home/u/.config", tdir));
+	/* the GOMAXPROCS cgroup probe: since 1.25, its files only, Go code only */
+	assert_non_null(gt_go_absorbs(25, "openat", EACCES, true,
+				      "/sys/fs/cgroup/cpu/cpu.cfs_quota_us", tdir));
+	assert_non_null(gt_go_absorbs(27, "openat", EACCES, true, "/sys/fs/cgroup/a/cpu.max",
+				      tdir));
+	assert_non_null(gt_go_absorbs(27, "openat", ENOENT, true, "/proc/self/mountinfo", tdir));
+	assert_null(gt_go_absorbs(24, "openat", EACCES, true, "/sys/fs/cgroup/a/cpu.max", tdir));
+	assert_null(gt_go_absorbs(27, "openat", EACCES, false, "/sys/fs/cgroup/a/cpu.max", tdir));
+	assert_null(gt_go_absorbs(27, "openat", EACCES, true, "/sys/fs/cgroup/a/xcpu.max", tdir));
+	assert_null(gt_go_absorbs(27, "openat", EACCES, true, "/sys/fs/cgroup/a/cpu.maxx", tdir));
+	assert_null(gt_go_absorbs(27, "mkdirat", EACCES, true, "/sys/fs/cgroup/a/cpu.max", tdir));
+	assert_null(gt_go_absorbs(27, "openat", EACCES, true, NULL, tdir));
 }
 
 static void sidecar(void **state)
