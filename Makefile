@@ -21,7 +21,7 @@ SKELS     += $(patsubst %,$(OUTPUT)/%.bounded.skel.h,$(BPF_UNITS))
 
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
-             src/proctab.c src/findings.c src/hold.c src/diagnose.c src/render.c src/handlers.c src/log.c \
+             src/proctab.c src/findings.c src/hold.c src/repeats.c src/diagnose.c src/render.c src/handlers.c src/log.c \
              src/cli.c src/lsm.c src/config.c src/fixcheck.c src/metrics.c src/report.c src/sfilter.c \
              src/container.c src/layers.c \
              src/gorelease.c src/rlimits.c

@@ -265,7 +265,9 @@ flood_once() {
 		>"$W/flood.txt" 2>"$W/gt-flood.err"
 	t1=$(awk '{print $16 + $17}' /proc/$$/stat)
 	read -r _ calls _ denied _ secs _ fcpu _ pticks _ <"$W/flood.txt" || return 1
-	found=$(jq -s '[.[] | select(.type == "finding") | .count] | add // 0' "$W/gt-flood.json")
+	# a call is counted in a finding's count or, when its process succeeded (the
+	# hold absorbed it), in the exit's absorbed
+	found=$(jq -s '[.[] | select(.type == "finding") | .count] + [.[] | select(.type == "exit") | .absorbed // 0] | add // 0' "$W/gt-flood.json")
 	lost=$(jq -s '[.[] | select(.type == "lost") | .count] | add // 0' "$W/gt-flood.json")
 	cpu=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v f="$fcpu" -v p="$pticks" \
 		'BEGIN {printf "%.2f", (t - p) / hz - f}')

@@ -294,15 +294,17 @@ static __always_inline struct gt_walk *get_walk(void)
 	return bpf_map_lookup_elem(&walk_buf, &zero);
 }
 
-/* Copy a record built in scratch to the ring buffer; count it lost if full. */
-static __always_inline void output(struct gt_scratch *s, __u32 size, __u32 lost_stat)
+/* Copy a record built in scratch to the ring buffer; count it lost if full (-1). */
+static __always_inline int output(struct gt_scratch *s, __u32 size, __u32 lost_stat)
 {
 	size &= GT_SCRATCH_SIZE - 1;
 	((struct gt_hdr *)s->buf)->size = size;
 	if (bpf_ringbuf_output(&events, s->buf, size, 0)) {
 		stat_inc(GT_STAT_LOST);
 		stat_inc(lost_stat);
+		return -1;
 	}
+	return 0;
 }
 
 struct {

@@ -253,6 +253,254 @@ static __noinline int send_chain(struct task_struct *t, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * Repeats gathered in the kernel: a failed call whose key (struct
+ * gt_rep_key) is already in this map was sent before, so it is only
+ * counted here. The daemon learns the key from the record it was sent
+ * with, reads the count while the process runs and takes the entry away
+ * when the process has ended: a flood costs it one record, every call
+ * still counted. An entry is made only once its record is in the ring
+ * buffer; a full map means the calls are sent, as before.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct gt_rep_key);
+	__type(value, struct gt_rep_val);
+} repeats SEC(".maps");
+
+/* The key being built and the path bytes it hashes. */
+struct gt_rep_buf {
+	char path[GT_PATH_MAX];
+	struct gt_rep_key key;
+	__u64 h;
+	__u32 pos, len;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gt_rep_buf);
+} rep_buf SEC(".maps");
+
+static __always_inline struct gt_rep_buf *get_rep(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&rep_buf, &zero);
+}
+
+static __always_inline __u64 mix(__u64 h, __u64 v)
+{
+	h ^= v;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 31);
+}
+
+/* One 8-byte word of the path into the hash (little-endian: the tail's bytes are the low ones). */
+static long hash_step(__u32 i, void *unused)
+{
+	struct gt_rep_buf *r = get_rep();
+	__u32 pos, left;
+	__u64 v;
+
+	if (!r)
+		return 1;
+	pos = r->pos;
+	if (pos >= r->len || pos >= GT_PATH_MAX)
+		return 1;
+	v = *(__u64 *)&r->path[pos & (GT_PATH_MAX - 8)];
+	left = r->len - pos;
+	if (left < 8)
+		v &= (1ULL << ((left & 7) * 8)) - 1;
+	r->h = mix(r->h, v);
+	r->pos = pos + 8;
+	return 0;
+}
+GT_STEP(hash_step)
+
+/*
+ * Hash of the string at user address uptr, its length in r->len (0:
+ * unreadable). Global: the verifier checks it once. Returns 0 when the
+ * bounded-loop build cannot hash it whole (the call is then sent).
+ */
+__noinline __u64 rep_hash(__u64 uptr)
+{
+	struct gt_rep_buf *r = get_rep();
+	long n;
+
+	if (!r)
+		return 0;
+	n = bpf_probe_read_user_str(r->path, GT_PATH_MAX, (void *)uptr);
+	r->len = n > 0 ? n : 0;
+	r->pos = 0;
+	r->h = mix(0x5bd1e995, r->len);
+	if (n <= 0)
+		return r->h;
+	if ((n + 7) / 8 > GT_LOOP_MAX(GT_PATH_MAX / 8, 256))
+		return 0;
+	gt_loop(GT_LOOP_MAX((n + 7) / 8, 256), hash_step);
+	r = get_rep();
+	return r ? r->h | 1 : 0;
+}
+
+/* A path argument's share of the key: its bytes, and for a relative one its directory. */
+static __always_inline bool key_path(struct task_struct *t, __u64 uptr, __u8 di, __u64 *args,
+				     __u64 *out)
+{
+	struct gt_rep_buf *r;
+	struct dentry *dent = NULL;
+	struct vfsmount *mnt = NULL;
+	__u64 h = rep_hash(uptr);
+	int dfd;
+
+	r = get_rep();
+	if (!h || !r)
+		return false;
+	if (r->len && r->path[0] != '/') {
+		dfd = di < 6 ? (int)args[di & 7] : GT_AT_FDCWD;
+		if (dfd == GT_AT_FDCWD) {
+			struct fs_struct *fs = BPF_CORE_READ(t, fs);
+
+			dent = BPF_CORE_READ(fs, pwd.dentry);
+			mnt = BPF_CORE_READ(fs, pwd.mnt);
+		} else {
+			struct file *f = fd_file(t, dfd);
+
+			if (f) {
+				dent = BPF_CORE_READ(f, f_path.dentry);
+				mnt = BPF_CORE_READ(f, f_path.mnt);
+			}
+		}
+		h = mix(mix(h, (__u64)dent), (__u64)mnt);
+	}
+	*out = h;
+	return true;
+}
+
+/*
+ * The key of this call in rep_buf, or NULL when its repeats are not
+ * gathered (a path too long for the bounded build to hash).
+ */
+static __always_inline struct gt_rep_key *rep_key(struct task_struct *t, struct pt_regs *regs,
+						  const struct gt_syscall_desc *d, __u32 nr,
+						  long ret, bool maybe)
+{
+	struct rlimit *rl = BPF_CORE_READ(t, signal)->rlim;
+	__u64 args[6], ph = 0, ph2 = 0;
+	struct gt_rep_buf *r;
+	struct gt_rep_key *k;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		args[i] = arg(regs, i);
+	if (d->path_arg < 6 && !key_path(t, args[d->path_arg & 7], d->dfd_arg, args, &ph))
+		return NULL;
+	if (d->path2_arg < 6 && !key_path(t, args[d->path2_arg & 7], d->dfd2_arg, args, &ph2))
+		return NULL;
+	r = get_rep();
+	if (!r)
+		return NULL;
+	k = &r->key;
+	__builtin_memset(k, 0, sizeof(*k));
+	k->tgid = BPF_CORE_READ(t, tgid);
+	k->nr = nr;
+	k->start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
+	k->ret = ret;
+	k->cred = (__u64)BPF_CORE_READ(t, cred);
+	k->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	k->flags = BPF_CORE_READ(t, seccomp.mode) | (BPF_CORE_READ(t, atomic_flags) & 1) << 8 |
+		   (BPF_CORE_READ(t, ptrace) ? 1 : 0) << 9;
+	k->nofile_cur = BPF_CORE_READ(&rl[RLIMIT_NOFILE], rlim_cur);
+	k->path_hash = ph;
+	k->path2_hash = ph2;
+	if (d->fd_arg < 6)
+		k->fd_file = (__u64)fd_file(t, (int)args[d->fd_arg & 7]);
+	for (i = 0; i < 6; i++) {
+		/* a path's address says nothing its bytes do not (Go's differ per call) */
+		if (!maybe && (i == d->path_arg || i == d->path2_arg))
+			continue;
+		k->args[i] = args[i];
+	}
+	if (maybe) {
+		/* what the filters run on: the same input, the same verdict */
+		k->filter = (__u64)BPF_CORE_READ(t, seccomp.filter);
+		k->ip = PT_REGS_IP_CORE(regs);
+	}
+	return k;
+}
+
+/*
+ * Fairness between trees: while the ring buffer is more than half full (the
+ * daemon is behind), each tree (go command) may add GT_TREE_BURST more
+ * failed-call records until the daemon has caught up (the ring under a
+ * quarter full again); past that its calls are counted lost. The other half
+ * stays for the other trees: one tree's flood costs its own records only.
+ * Repeats (above) never come here: a flood of one call is counted, not sent.
+ */
+#define GT_TREE_BURST	256
+
+struct gt_pressure {
+	__u64 epoch;		/* one more each time the ring passes half full */
+	__u32 on;		/* above half full, not yet back under a quarter */
+	__u32 pad;
+};
+
+struct gt_budget {
+	__u64 epoch;		/* the episode sent counts for */
+	__u64 sent;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gt_pressure);
+} pressure SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct gt_budget);
+} budgets SEC(".maps");
+
+static __always_inline bool over_budget(__u32 go_pid)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+	struct gt_budget *b, nb = {};
+	struct gt_pressure *pr;
+	__u32 zero = 0;
+
+	pr = bpf_map_lookup_elem(&pressure, &zero);
+	if (!pr)
+		return false;
+	if (avail < size / 4) {
+		pr->on = 0;
+		return false;
+	}
+	if (!pr->on) {
+		if (avail < size / 2)
+			return false;
+		pr->on = 1;
+		__sync_fetch_and_add(&pr->epoch, 1);
+	}
+	b = bpf_map_lookup_elem(&budgets, &go_pid);
+	if (!b || b->epoch != pr->epoch) {
+		nb.epoch = pr->epoch;
+		nb.sent = 1;
+		bpf_map_update_elem(&budgets, &go_pid, &nb, BPF_ANY);
+		return false;
+	}
+	if (b->sent >= GT_TREE_BURST)
+		return true;
+	__sync_fetch_and_add(&b->sent, 1);
+	return false;
+}
+
 static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
 			     struct lsm_state *ls)
 {
@@ -262,7 +510,8 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	const struct gt_syscall_desc *d;
 	struct gt_syserr_event *e;
 	struct gt_scratch *s;
-	bool wanted = true, maybe;
+	bool wanted = true, maybe, keyed = false;
+	struct gt_rep_buf *r;
 	char *data;
 	int i;
 
@@ -281,6 +530,24 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 		wanted = false;
 	if (!wanted && !maybe)
 		return 0;
+	/* a process's limits and an LSM's verdict of this very call are facts of one call */
+	if (d->kind != GT_SC_PROC && !(ls && ls->ts && ls->nr == (__s32)nr)) {
+		struct gt_rep_key *k = rep_key(t, regs, d, nr, ret, maybe);
+		struct gt_rep_val *v = k ? bpf_map_lookup_elem(&repeats, k) : NULL;
+
+		if (v) {
+			__sync_fetch_and_add(&v->count, 1);
+			v->last_ns = bpf_ktime_get_boot_ns();
+			stat_inc(GT_STAT_REPEATS);
+			return 0;
+		}
+		keyed = k != NULL;
+	}
+	if (over_budget(p->go_pid)) {
+		stat_inc(GT_STAT_LOST);
+		stat_inc(GT_STAT_LOST_SYSERR);
+		return 0;
+	}
 	if (maybe) {
 		int r = send_chain(t, regs);
 
@@ -345,8 +612,22 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 					&data[off & GT_DATA_MASK]);
 		off += e->cg_len;
 	}
+	r = keyed ? get_rep() : NULL;
+	if (r) {
+		e->rep = r->key;
+		e->limits.flags |= GT_SE_REPEATS;
+	} else {
+		__builtin_memset(&e->rep, 0, sizeof(e->rep));
+	}
 	stat_inc(GT_STAT_SYSERR);
-	output(s, offsetof(struct gt_syserr_event, data) + off, GT_STAT_LOST_SYSERR);
+	if (output(s, offsetof(struct gt_syserr_event, data) + off, GT_STAT_LOST_SYSERR) == 0 && r) {
+		/* sent: from now on its repeats are counted here */
+		struct gt_rep_val zero = { .last_ns = e->hdr.ts_ns };
+
+		r = get_rep();
+		if (r)
+			bpf_map_update_elem(&repeats, &r->key, &zero, BPF_NOEXIST);
+	}
 	return 0;
 }
 

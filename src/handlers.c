@@ -18,8 +18,12 @@
 #include "log.h"
 #include "mounts.h"
 #include "proctab.h"
+#include "repeats.h"
 #include "sfilter.h"
 #include "syscalls.h"
+
+static void syserr_calls(const struct gt_syserr_event *e, size_t size, __u32 flags,
+			 unsigned long n);
 
 static void emit_finding(struct gt_finding *f, void *ctx)
 {
@@ -90,10 +94,12 @@ void gt_handlers_init(struct gt_state *st, unsigned flush_ms)
 
 	gt_findings_init(flush_ms, emit_finding, st);
 	gt_hold_init(&hs);
+	gt_repeats_init(syserr_calls);
 }
 
 void gt_handlers_fini(struct gt_state *st)
 {
+	gt_repeats_free_all();
 	gt_hold_release_all();
 	gt_findings_flush(-1, 0, true);
 	for (int i = 0; i < 3; i++)
@@ -120,6 +126,8 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 
 	if (need > size)
 		return;
+	/* repeats before the exec are the old program's */
+	gt_repeats_drain(e->hdr.pid, false);
 	/* its namespaces and root while /proc shows them; gone already: what it had before */
 	nskey = gt_ns_note(e->hdr.pid, e->hdr.mntns, &root);
 	old = gt_proc_get(e->hdr.pid);
@@ -479,21 +487,20 @@ static bool absorbed(const struct gt_finding *f, const struct gt_procinfo *p)
 	return r;
 }
 
-static void on_syserr(const struct gt_syserr_event *e, size_t size)
+static size_t syserr_need(const struct gt_syserr_event *e)
+{
+	return sizeof(*e) + e->path_len + e->dir_len + e->path2_len + e->dir2_len + e->cg_len;
+}
+
+/* A failed call (n of them: repeats counted in the kernel), its filters judged (flags). */
+static void syserr_calls(const struct gt_syserr_event *e, size_t size, __u32 flags,
+			 unsigned long n)
 {
 	const char *d = e->data;
-	size_t need = sizeof(*e) + e->path_len + e->dir_len + e->path2_len + e->dir2_len +
-		      e->cg_len;
 	struct gt_procinfo *p = gt_proc_of(e->hdr.pid, e->hdr.start_ns);
 	struct gt_finding *f;
 	char *path = NULL, *dir = NULL;
 
-	__u32 flags;
-
-	/* the kernel side sends only errnos (-1..-GT_ERRNO_MAX): anything else is corrupt */
-	if (need > size || e->ret >= 0 || e->ret < -GT_ERRNO_MAX)
-		return;
-	flags = judge(e);
 	/* sent in case a filter answered it, and none did: not a finding */
 	if ((flags & GT_SE_ONLY_FILTER) && !(flags & GT_SE_SKIPPED))
 		return;
@@ -547,10 +554,11 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 
 	/* a repeat of what was just diagnosed: count it, skip the stat and mount work */
 	raw_key(f, e, p);
-	if (gt_hold_bump(f->pid, f->raw_key, f->ts_ns, f->syscall, f->path)) {
+	if (gt_hold_bump(f->pid, f->raw_key, f->ts_ns, f->syscall, f->path, n)) {
 		gt_finding_free(f);
 		return;
 	}
+	f->count = n;
 
 	f->mntns = e->hdr.mntns;
 	gt_finding_sample(f, f->syscall, f->path);
@@ -581,6 +589,19 @@ static void on_syserr(const struct gt_syserr_event *e, size_t size)
 	}
 	/* held until the process (and its go command) ends: it may absorb the refusal */
 	gt_hold_add(f->pid, e->hdr.ppid, f->go_pid, f);
+}
+
+static void on_syserr(const struct gt_syserr_event *e, size_t size)
+{
+	__u32 flags;
+
+	/* the kernel side sends only errnos (-1..-GT_ERRNO_MAX): anything else is corrupt */
+	if (syserr_need(e) > size || e->ret >= 0 || e->ret < -GT_ERRNO_MAX)
+		return;
+	flags = judge(e);
+	/* its repeats come as counts: they are this record again (flags and all) */
+	gt_repeats_note(e, syserr_need(e), flags);
+	syserr_calls(e, size, flags, 1);
 }
 
 static void sigsent_set(struct gt_sigsent *s, const struct gt_signal_event *e)
@@ -822,6 +843,8 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 	struct gt_procinfo *go = e->go_pid && e->go_pid != e->hdr.pid ?
 				 gt_proc_get(e->go_pid) : NULL;
 
+	/* its repeats counted in the kernel first: the hold decides on every call */
+	gt_repeats_drain(e->hdr.pid, true);
 	killed_finding(e, p, sig);
 	gt_hold_exit(e->hdr.pid, ppid, failed, parent != NULL, go != NULL);
 	tool_failed(e, p);

@@ -268,7 +268,7 @@ void gt_hold_add(pid_t pid, pid_t ppid, pid_t go_pid, struct gt_finding *f)
 }
 
 bool gt_hold_bump(pid_t pid, const char *raw_key, __u64 ts_ns, const char *syscall,
-		  const char *path)
+		  const char *path, unsigned long n)
 {
 	struct held *h = find(pid);
 
@@ -277,9 +277,9 @@ bool gt_hold_bump(pid_t pid, const char *raw_key, __u64 ts_ns, const char *sysca
 	for (struct gt_finding *p = h->items; p; p = p->next) {
 		for (int i = 0; i < 8 && p->aliases[i]; i++) {
 			if (!strcmp(p->aliases[i], raw_key)) {
-				p->count++;
+				p->count += n;
 				p->last_ns = ts_ns;
-				npending++;
+				npending += n;
 				gt_finding_sample(p, syscall, path);
 				return true;
 			}

@@ -60,9 +60,9 @@ size_t gt_raw_key_span(const char *path, const struct gt_godirs *g, const char *
 
 /* Hold f for process pid (parent ppid, go command go_pid; 0: none). Takes ownership. */
 void gt_hold_add(pid_t pid, pid_t ppid, pid_t go_pid, struct gt_finding *f);
-/* A repeat of a held record of pid (same raw key): counted without diagnosis. */
+/* n repeats of a held record of pid (same raw key): counted without diagnosis. */
 bool gt_hold_bump(pid_t pid, const char *raw_key, __u64 ts_ns, const char *syscall,
-		  const char *path);
+		  const char *path, unsigned long n);
 /* pid (child of ppid) executed a program named name: settles PATH searches for it. */
 void gt_hold_exec(pid_t pid, pid_t ppid, const char *name);
 /*

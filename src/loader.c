@@ -502,6 +502,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	start_lsm(b, o);
 	start_stderr(b, o);
 	b->events_fd = bpf_map__fd(pr->maps.events);
+	b->repeats_fd = bpf_map__fd(se->maps.repeats);
 	return 0;
 }
 
@@ -567,4 +568,42 @@ int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX])
 			out[k] += vals[c];
 	}
 	return 0;
+}
+
+int gt_bpf_repeat(const struct gt_rep_key *k, struct gt_rep_val *v, bool del, void *ctx)
+{
+	struct gt_bpf *b = ctx;
+
+	if (bpf_map_lookup_elem(b->repeats_fd, k, v))
+		return -1;
+	/* only for a process that has ended: nothing adds to it any more */
+	if (del)
+		bpf_map_delete_elem(b->repeats_fd, k);
+	return 0;
+}
+
+int gt_bpf_repeats(void (*fn)(const struct gt_rep_key *k, const struct gt_rep_val *v, void *arg),
+		   void *arg, void *ctx)
+{
+	enum { CHUNK = 256 };
+	static struct gt_rep_key keys[CHUNK];
+	static struct gt_rep_val vals[CHUNK];
+	struct gt_bpf *b = ctx;
+	__u64 batch = 0;
+	bool first = true;
+	int err;
+
+	for (;;) {
+		__u32 n = CHUNK;
+
+		err = bpf_map_lookup_batch(b->repeats_fd, first ? NULL : &batch, &batch, keys,
+					   vals, &n, NULL);
+		if (err && errno != ENOENT)
+			return first ? -1 : 0;
+		for (__u32 i = 0; i < n; i++)
+			fn(&keys[i], &vals[i], arg);
+		if (err)	/* ENOENT: that was the last of them */
+			return 0;
+		first = false;
+	}
 }

@@ -51,6 +51,7 @@ struct gt_bpf {
 	struct lsm_bpf *lsm;		/* optional */
 	struct stderr_bpf *stderr_cap;	/* optional: helpers' stderr */
 	int events_fd;		/* the ring buffer */
+	int repeats_fd;		/* repeats counted in the kernel (src/repeats.h) */
 	struct gt_features feat;
 	struct gt_mech mech[GT_CAP_MAX];
 };
@@ -79,6 +80,12 @@ int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 s
 
 /* Print the mechanism table (gotraced --probe). */
 void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f);
+
+/* Read a repeat count (src/repeats.h gt_rep_read_fn; ctx: the gt_bpf). */
+int gt_bpf_repeat(const struct gt_rep_key *k, struct gt_rep_val *v, bool del, void *ctx);
+/* Every repeat count in one read (gt_rep_batch_fn); -1 where the kernel has no batch reads. */
+int gt_bpf_repeats(void (*fn)(const struct gt_rep_key *k, const struct gt_rep_val *v, void *arg),
+		   void *arg, void *ctx);
 
 /* Sum of the per-CPU counters. */
 int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX]);

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "output.h"
+#include "repeats.h"
 #include "report.h"
 #include "service.h"
 #include "socket.h"
@@ -123,6 +124,8 @@ static char *status_json(void *ctx, size_t *len)
 	int ns = 0;
 
 	gt_sock_stats(&ss);
+	/* what the kernel counted as repeats so far: held_calls and failed_calls exact now */
+	gt_repeats_drain(-1, false);
 	if (gt_json_begin(&j))
 		return NULL;
 	sinks[ns++] = V.output ? (char *)V.output : "stdout";

@@ -16,6 +16,7 @@
 #include "loader.h"
 #include "log.h"
 #include "procscan.h"
+#include "repeats.h"
 #include "proctab.h"
 #include "service.h"
 #include "tracer.h"
@@ -156,7 +157,7 @@ int gt_trace(const struct gt_config *cfg)
 	struct ring_buffer *rb = NULL;
 	int ret = 2, release = -1, status = 0, err;
 	pid_t child = 0;
-	__u64 seen[GT_STAT_MAX] = {}, last_sweep = boot_ns();
+	__u64 seen[GT_STAT_MAX] = {}, last_sweep = boot_ns(), last_drain = 0;
 
 	if (check_pids(cfg))
 		return 2;
@@ -178,6 +179,7 @@ int gt_trace(const struct gt_config *cfg)
 		ret = 0;
 		goto cleanup;
 	}
+	gt_repeats_source(gt_bpf_repeat, gt_bpf_repeats, &b);
 	rb = ring_buffer__new(b.events_fd, gt_handle_record, &st, NULL);
 	if (!rb) {
 		gt_err("cannot read the ring buffer: %s", strerror(errno));
@@ -210,12 +212,19 @@ int gt_trace(const struct gt_config *cfg)
 			gt_err("reading events: %s", strerror(-err));
 			goto cleanup;
 		}
+		/* what the kernel counted as repeats, before findings go out */
+		if (boot_ns() - last_drain > 200ULL * 1000000) {
+			last_drain = boot_ns();
+			gt_repeats_drain(-1, false);
+		}
 		gt_findings_flush(0, boot_ns(), false);
 		/* entries whose exit event was lost must not pile up */
 		if (boot_ns() - last_sweep > 30ULL * 1000000000ULL) {
 			last_sweep = boot_ns();
 			if (gt_proc_sweep())
 				gt_debug("dropped processes whose exit was not seen");
+			if (gt_repeats_sweep())
+				gt_debug("counted repeats of processes whose exit was not seen");
 			if (gt_hold_sweep())
 				gt_debug("released refusals of processes whose exit was not seen");
 		}
@@ -235,6 +244,7 @@ int gt_trace(const struct gt_config *cfg)
 	if (stop_sig && child)
 		kill(child, stop_sig);
 	ring_buffer__consume(rb);
+	gt_repeats_drain(-1, true);
 	gt_hold_release_all();	/* processes still running: their outcome is unknown */
 	gt_findings_flush(-1, 0, true);
 	check_lost(&b, &st, seen);
@@ -253,6 +263,7 @@ cleanup:
 	if (child > 0)
 		waitpid(child, NULL, 0);
 	ring_buffer__free(rb);
+	gt_repeats_source(NULL, NULL, NULL);
 	gt_bpf_stop(&b);
 	gt_handlers_fini(&st);
 	gt_service_stop();

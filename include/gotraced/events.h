@@ -140,6 +140,7 @@ struct gt_exit_event {
 #define GT_SE_PAIRED	(1u << 3)	/* whether a filter answered is known (the daemon ran them) */
 #define GT_SE_FILTERS	(1u << 4)	/* the task's filters were sent just before (GT_EV_SFILTER) */
 #define GT_SE_ONLY_FILTER (1u << 5)	/* sent only in case a filter answered: drop it otherwise */
+#define GT_SE_REPEATS	(1u << 6)	/* rep is valid: its repeats are counted in the kernel */
 
 #define GT_SF_CHAIN_MAX	8	/* filters of a chain sent; a deeper chain is not judged */
 #define GT_SF_INSNS_MAX	4080	/* of one filter (the kernel takes 4096): a record fits a per-CPU 32 KiB */
@@ -173,6 +174,39 @@ struct gt_limits {
 	__s64 pids_max, pids_cur;	/* the pids cgroup nearest its limit, -1 if none */
 	__u32 seccomp_mode;		/* 0 none, 1 strict, 2 filter */
 	__u32 flags;			/* GT_SE_* */
+};
+
+/*
+ * What makes a failed call a repeat of one already sent (bpf/syserr.bpf.c),
+ * so that the kernel counts it instead of sending it again: the same
+ * process, call, errno and credentials, the same path bytes resolved from
+ * the same directory, the same fd's file, limit and sandbox flags, and,
+ * when a seccomp filter may have answered, the same seccomp_data and filter
+ * chain (a classic BPF filter is a function of those alone). Kernel
+ * addresses stand for objects that do not change while referenced (a
+ * struct cred is replaced, never changed). The key of "repeats" map.
+ */
+struct gt_rep_key {
+	__u32 tgid;
+	__s32 nr;
+	__u64 start_ns;		/* the process's start: pid + start is unique */
+	__s64 ret;
+	__u64 cred;		/* struct cred * */
+	__u32 mntns;		/* mount namespace inode */
+	__u32 flags;		/* seccomp mode, no_new_privs, ptraced */
+	__u64 fd_file;		/* struct file * of the fd argument, 0 if none */
+	__u64 path_hash;	/* the path's bytes and its directory (dentry, mount) */
+	__u64 path2_hash;
+	__u64 filter;		/* newest seccomp filter when one may answer, else 0 */
+	__u64 ip;		/* with filter: the call's instruction pointer */
+	__u64 args[6];		/* with filter: all arguments; else all but the paths' */
+	__u64 nofile_cur;	/* RLIMIT_NOFILE */
+};
+
+/* Repeats of a record counted in the kernel, read (and at its exit removed) by the daemon. */
+struct gt_rep_val {
+	__u64 count;		/* calls after the one sent */
+	__u64 last_ns;		/* bpf_ktime_get_boot_ns() of the last one */
 };
 
 /* Which LSM check refused, seen by fexit (the combined verdict of all LSMs). */
@@ -221,6 +255,7 @@ struct gt_syserr_event {
 	__u16 pad[3];
 	struct gt_limits limits;
 	struct gt_lsm_info lsm;
+	struct gt_rep_key rep;	/* with GT_SE_REPEATS: the key its repeats are counted under */
 	char data[];
 };
 
@@ -276,7 +311,8 @@ _Static_assert(sizeof(struct gt_hdr) == 56, "gt_hdr layout");
 _Static_assert(sizeof(struct gt_creds) == 92, "gt_creds layout");
 _Static_assert(sizeof(struct gt_syscall_desc) == 8, "gt_syscall_desc layout");
 _Static_assert(sizeof(struct gt_exec_event) == 176, "gt_exec_event layout");
-_Static_assert(sizeof(struct gt_syserr_event) == 592, "gt_syserr_event layout");
+_Static_assert(sizeof(struct gt_rep_key) == 136, "gt_rep_key layout");
+_Static_assert(sizeof(struct gt_syserr_event) == 728, "gt_syserr_event layout");
 
 /* Counters in the per-CPU "stats" array. */
 enum gt_stat {
@@ -288,6 +324,7 @@ enum gt_stat {
 	GT_STAT_SYSERR,		/* failed syscalls of Go trees sent */
 	GT_STAT_LOST_SIGNAL,
 	GT_STAT_LOST_STDERR,	/* helper stderr records the ring buffer had no room for */
+	GT_STAT_REPEATS,	/* failed calls counted in the kernel as repeats, not sent */
 	GT_STAT_MAX,
 };
 

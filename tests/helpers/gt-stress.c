@@ -11,6 +11,8 @@
  *   gt-stress at PID PROG ARG...    run PROG with exactly this pid (clone3
  *                                   set_tid; needs CAP_CHECKPOINT_RESTORE)
  *
+ * GT_STRESS_DISTINCT=1: deny makes mkdir(PATH.i), a name per call, so no two
+ * calls are repeats (the kernel counts repeats of one call without sending them).
  * GT_STRESS_HOLD=FILE: before exiting, wait until FILE exists (so the exit
  * record is queued only when the test says so). Exit status 0 when every
  * call was refused; GT_STRESS_EXIT=N makes it N instead: a go that fails
@@ -65,8 +67,16 @@ static int deny(long n, const char *path, long gap_us)
 	struct timespec ts = { gap_us / 1000000, gap_us % 1000000 * 1000 };
 	long got = 0;
 
+	const char *distinct = getenv("GT_STRESS_DISTINCT");
+	char p[4096];
+
 	for (long i = 0; i < n; i++) {
-		got += refused(path);
+		/* distinct names: no two calls are repeats the kernel could count as one */
+		if (distinct && *distinct == '1')
+			snprintf(p, sizeof(p), "%s.%ld", path, i);
+		else
+			snprintf(p, sizeof(p), "%s", path);
+		got += refused(p);
 		if (gap_us)
 			nanosleep(&ts, NULL);
 	}

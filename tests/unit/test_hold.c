@@ -72,8 +72,8 @@ static void refuse(pid_t pid, pid_t ppid, pid_t go, const char *path, const char
 static void passing_process_absorbs(void **state)
 {
 	refuse(20, 10, 10, "/a", NULL);
-	assert_true(gt_hold_bump(20, "raw:/a", 2, "mkdir", "/a"));
-	assert_false(gt_hold_bump(21, "raw:/a", 2, "mkdir", "/a"));	/* another process: its own */
+	assert_true(gt_hold_bump(20, "raw:/a", 2, "mkdir", "/a", 1));
+	assert_false(gt_hold_bump(21, "raw:/a", 2, "mkdir", "/a", 1));	/* another process: its own */
 	assert_int_equal(gt_hold_pending(), 2);
 	assert_string_equal(out, "");
 	gt_hold_exit(20, 10, false, true, true);	/* passed: waits for go */

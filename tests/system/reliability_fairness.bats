@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Fairness: one tree's flood of refused calls never costs another tree its
+# findings. Repeats of one call are counted in the kernel (one record for the
+# lot); a flood of distinct calls, while the daemon is behind, loses its own
+# records once the ring buffer is half full, and leaves the rest to the others.
+
+load lib
+load stress
+
+setup() { stress_setup; }
+teardown() {
+	[ -z "${DAEMON_PID:-}" ] || kill -CONT "$DAEMON_PID" 2>/dev/null || true
+	gt_teardown
+}
+
+# the real go build that fails: GOCACHE owned by root, go run as the test user
+failing_build() {
+	fixture mod "$GT_USER"
+	mkdir -m 0755 "$T/rootcache"
+	GOCACHE=$T/rootcache run go_cmd "${AS_GT[@]}" go build .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	BUILD_PID=$(tail -n1 "$GT_GOPIDS")
+}
+
+# flood_pid: the fake go's pid (the first go_cmd of the test)
+flood_pid() { head -n1 "$GT_GOPIDS"; }
+
+@test "fairness: a flood of one refused call is counted in the kernel, a go build beside it gets its finding" {
+	n=1000000
+	start_daemon -o /dev/stdout --flush-ms 100
+	fake_go deny "$n" "$LOCK/x" >"$T/fake.out" &
+	flood=$!
+	POLL_S=60 poll grep -q . "$GT_GOPIDS"
+	failing_build
+	wait "$flood"
+	grep -qx "denied $n" "$T/fake.out"
+	wait_go_exits
+	stop_daemon
+	assert_json_lines
+	the_finding ".go_pid == $BUILD_PID and .cause == \"permission\" and .go_dir == \"GOCACHE\""
+	# every call of the flood counted, none lost, in one finding
+	[ "$(jsel '.type == "lost"' | count)" -eq 0 ]
+	[ "$(sum_counts ".go_pid == $(flood_pid)")" -eq "$n" ]
+	[ "$(ours ".type == \"finding\" and .go_pid == $(flood_pid)" | count)" -eq 1 ]
+	[ "$(ours ".type == \"exit\" and .go_pid == $(flood_pid)" | jq '.errors')" -eq "$n" ]
+}
+
+@test "fairness: while the daemon is behind, a flood of distinct calls loses its own records, not another tree's" {
+	n=200000
+	start_daemon -o /dev/stdout --flush-ms 100
+	# the daemon stops reading: the ring buffer (8 MiB, some 14,000 records) fills
+	kill -STOP "$DAEMON_PID"
+	GT_STRESS_DISTINCT=1 fake_go deny "$n" "$LOCK/x" >"$T/fake.out" &
+	flood=$!
+	POLL_S=120 poll grep -qx "denied $n" "$T/fake.out" || { kill -CONT "$DAEMON_PID"; false; }
+	# a second tree fails while the daemon is still behind
+	failing_build
+	kill -CONT "$DAEMON_PID"
+	wait "$flood"
+	wait_go_exits
+	stop_daemon
+	assert_json_lines
+	the_finding ".go_pid == $BUILD_PID and .cause == \"permission\" and .go_dir == \"GOCACHE\""
+	jq -e '.verdict.cause == "permission"' <<<"$(ours ".type == \"exit\" and .go_pid == $BUILD_PID")"
+	# the flood paid: its calls are counted or lost, and all that was lost is its own
+	lost=$(lost_total)
+	sum=$(sum_counts ".go_pid == $(flood_pid)")
+	echo "flood of $n distinct calls: counted $sum, lost $lost"
+	[ "$lost" -gt 0 ]
+	[ $((sum + lost)) -eq "$n" ]
+}
