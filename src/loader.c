@@ -125,19 +125,62 @@ static const struct {
 	{ "task_pt_regs", offsetof(struct gt_features, task_pt_regs) },
 };
 
+/*
+ * The kernel's BTF, parsed once for the loader's own questions (5 MB read
+ * 4 KiB at a time from sysfs, and some 100,000 types to index: a parse is
+ * tens of ms); freed once the programs are loaded.
+ */
+static struct btf *kbtf;
+
+static struct btf *vmlinux_btf(void)
+{
+	if (!kbtf)
+		kbtf = btf__load_vmlinux_btf();
+	return kbtf;
+}
+
+static void vmlinux_btf_free(void)
+{
+	btf__free(kbtf);
+	kbtf = NULL;
+}
+
 /* Is the tracepoint's BTF prototype there (what tp_btf attaches by)? */
 static bool have_btf_tracepoint(const char *tp)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct btf *btf = vmlinux_btf();
 	char name[128];
-	bool ret;
 
 	if (!btf)
 		return false;
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	ret = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) >= 0;
-	btf__free(btf);
-	return ret;
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+/*
+ * Does the kernel let an fexit program attach to fn (0, or why not)? Asked with a program
+ * of two instructions, not the LSM object: where it is refused (many
+ * kernels), that object is opened and verified once, not twice.
+ */
+static int fexit_loads(const char *fn)
+{
+	/* r0 = 0; exit */
+	const struct bpf_insn insns[] = {
+		{ .code = 0xb7 /* BPF_ALU64 | BPF_MOV | BPF_K */, .dst_reg = 0, .imm = 0 },
+		{ .code = 0x95 /* BPF_JMP | BPF_EXIT */ },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FEXIT);
+	struct btf *btf = vmlinux_btf();
+	int id = btf ? btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) : -1, fd;
+
+	if (id < 0)
+		return -ENOENT;
+	o.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "gt_probe_fexit", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }
 
 /*
@@ -295,7 +338,7 @@ static void feature_mechs(struct gt_bpf *b)
 /* Does the tracepoint's first argument (after ctx) have pointer type in this kernel? */
 static int tp_first_arg_is_ptr(const char *tp)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct btf *btf = vmlinux_btf();
 	const struct btf_param *params;
 	const struct btf_type *t;
 	char name[128];
@@ -315,7 +358,6 @@ static int tp_first_arg_is_ptr(const char *tp)
 	t = btf__type_by_id(btf, btf__resolve_type(btf, params[1].type));
 	ret = t && btf_is_ptr(t);
 out:
-	btf__free(btf);
 	return ret;
 }
 
@@ -415,7 +457,8 @@ static void start_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	libbpf_print_fn_t prev = libbpf_set_print(gt_verbose ? libbpf_print : NULL);
 	int err_fexit, err_avc = 0;
 
-	err_fexit = load_lsm(b, o, true, true);
+	err_fexit = fexit_loads("security_file_open");
+	err_fexit = err_fexit ?: load_lsm(b, o, true, true);
 	if (err_fexit)
 		err_avc = load_lsm(b, o, false, true);
 	libbpf_set_print(prev);
@@ -501,6 +544,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	start_signal(b, o);
 	start_lsm(b, o);
 	start_stderr(b, o);
+	vmlinux_btf_free();
 	b->events_fd = bpf_map__fd(pr->maps.events);
 	b->repeats_fd = bpf_map__fd(se->maps.repeats);
 	return 0;
@@ -516,6 +560,7 @@ void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f)
 
 void gt_bpf_stop(struct gt_bpf *b)
 {
+	vmlinux_btf_free();
 	stderr_bpf__destroy(b->stderr_cap);
 	b->stderr_cap = NULL;
 	lsm_bpf__destroy(b->lsm);
