@@ -25,7 +25,7 @@ LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.
              src/cli.c src/lsm.c src/config.c src/fixcheck.c src/metrics.c src/report.c src/sfilter.c \
              src/container.c src/layers.c \
              src/gorelease.c src/rlimits.c
-APP_SRCS  := $(LIB_SRCS) src/loader.c src/procscan.c src/tracer.c src/main.c \
+APP_SRCS  := $(LIB_SRCS) src/loader.c src/ringbuf.c src/procscan.c src/tracer.c src/main.c \
              src/service.c src/socket.c src/journal.c src/notify.c src/tail.c
 APP_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))

@@ -17,6 +17,7 @@
 #include "notify.h"
 #include "output.h"
 #include "repeats.h"
+#include "ringbuf.h"
 #include "report.h"
 #include "service.h"
 #include "socket.h"
@@ -333,27 +334,27 @@ void gt_service_ready(struct gt_bpf *b)
 	gt_notify_ready(V.status);
 }
 
-int gt_service_poll(struct ring_buffer *rb, int timeout_ms)
+int gt_service_poll(struct gt_ring *rb, int timeout_ms)
 {
 	struct epoll_event ev[4];
 	int n;
 
 	if (!V.socket)
-		return ring_buffer__poll(rb, timeout_ms);
+		return gt_ring_poll(rb, timeout_ms);
 	if (V.epfd < 0) {
 		struct epoll_event a = { .events = EPOLLIN, .data.u32 = 0 };
 		struct epoll_event s = { .events = EPOLLIN, .data.u32 = 1 };
 
 		V.epfd = epoll_create1(EPOLL_CLOEXEC);
 		if (V.epfd < 0 ||
-		    epoll_ctl(V.epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &a) ||
+		    epoll_ctl(V.epfd, EPOLL_CTL_ADD, gt_ring_epoll_fd(rb), &a) ||
 		    epoll_ctl(V.epfd, EPOLL_CTL_ADD, gt_sock_fd(), &s))
 			return -errno;
 	}
 	n = epoll_wait(V.epfd, ev, 4, timeout_ms);
 	if (n < 0)
 		return -errno;
-	n = ring_buffer__consume(rb);
+	n = gt_ring_consume(rb);
 	gt_sock_service();
 	return n;
 }

@@ -16,8 +16,9 @@
 int gt_service_start(const struct gt_config *cfg, struct gt_state *st);
 /* Once every program is attached: READY=1, mechanisms for status. */
 void gt_service_ready(struct gt_bpf *b);
-/* Replaces ring_buffer__poll(): also serves the socket's clients. */
-int gt_service_poll(struct ring_buffer *rb, int timeout_ms);
+/* Replaces gt_ring_poll(): also serves the socket's clients. */
+struct gt_ring;
+int gt_service_poll(struct gt_ring *rb, int timeout_ms);
 /* Once per loop: STATUS= now and then. */
 void gt_service_tick(void);
 /* SIGHUP */

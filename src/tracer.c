@@ -17,6 +17,7 @@
 #include "log.h"
 #include "procscan.h"
 #include "repeats.h"
+#include "ringbuf.h"
 #include "proctab.h"
 #include "service.h"
 #include "tracer.h"
@@ -154,7 +155,7 @@ int gt_trace(const struct gt_config *cfg)
 	struct gt_bpf_opts o = { .targeted = cfg->npids || cfg->cmd, .all_errors = cfg->all_errors };
 	struct gt_bpf b = {};
 	struct gt_state st = {};
-	struct ring_buffer *rb = NULL;
+	struct gt_ring *rb = NULL;
 	int ret = 2, release = -1, status = 0, err;
 	pid_t child = 0;
 	__u64 seen[GT_STAT_MAX] = {}, last_sweep = boot_ns(), last_drain = 0;
@@ -180,7 +181,7 @@ int gt_trace(const struct gt_config *cfg)
 		goto cleanup;
 	}
 	gt_repeats_source(gt_bpf_repeat, gt_bpf_repeats, &b);
-	rb = ring_buffer__new(b.events_fd, gt_handle_record, &st, NULL);
+	rb = gt_ring_new(b.events_fd, gt_handle_record, &st);
 	if (!rb) {
 		gt_err("cannot read the ring buffer: %s", strerror(errno));
 		goto cleanup;
@@ -243,7 +244,7 @@ int gt_trace(const struct gt_config *cfg)
 	gt_service_stopping();
 	if (stop_sig && child)
 		kill(child, stop_sig);
-	ring_buffer__consume(rb);
+	gt_ring_consume(rb);
 	gt_repeats_drain(-1, true);
 	gt_hold_release_all();	/* processes still running: their outcome is unknown */
 	gt_findings_flush(-1, 0, true);
@@ -262,7 +263,7 @@ cleanup:
 		close(release);		/* the held child sees EOF and exits 127 */
 	if (child > 0)
 		waitpid(child, NULL, 0);
-	ring_buffer__free(rb);
+	gt_ring_free(rb);
 	gt_repeats_source(NULL, NULL, NULL);
 	gt_bpf_stop(&b);
 	gt_handlers_fini(&st);

@@ -67,7 +67,7 @@ finish_traced() {
 	n=200000
 	# a name per call: repeats of one call are counted in the kernel, never lost
 	GT_STRESS_DISTINCT=1 run_traced "$n"
-	# the 8 MiB ring buffer holds some 14,000 records: the rest must be lost
+	# the 4 MiB ring buffer holds some 7,000 records: the rest must be lost
 	kill -STOP "$DAEMON_PID"
 	POLL_S=120 poll grep -qx "denied $n" "$T/fake.out" || { kill -CONT "$DAEMON_PID"; false; }
 	kill -CONT "$DAEMON_PID"

@@ -50,7 +50,7 @@ flood_pid() { head -n1 "$GT_GOPIDS"; }
 @test "fairness: while the daemon is behind, a flood of distinct calls loses its own records, not another tree's" {
 	n=200000
 	start_daemon -o /dev/stdout --flush-ms 100
-	# the daemon stops reading: the ring buffer (8 MiB, some 14,000 records) fills
+	# the daemon stops reading: the ring buffer (4 MiB, some 7,000 records) fills
 	kill -STOP "$DAEMON_PID"
 	GT_STRESS_DISTINCT=1 fake_go deny "$n" "$LOCK/x" >"$T/fake.out" &
 	flood=$!
