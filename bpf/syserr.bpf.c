@@ -276,6 +276,9 @@ struct gt_rep_buf {
 	struct gt_rep_key key;
 	__u64 h;
 	__u32 pos, len;
+	__u64 raw[6], ip;	/* the call's arguments and ip, put here by its caller */
+	__u32 keyed;		/* key holds this call's key (kept here, not live in report()) */
+	__u32 pad;
 };
 
 struct {
@@ -381,28 +384,35 @@ static __always_inline bool key_path(struct task_struct *t, __u64 uptr, __u8 di,
 }
 
 /*
- * The key of this call in rep_buf, or NULL when its repeats are not
- * gathered (a path too long for the bounded build to hash).
+ * The key of this call, built in rep_buf; 0 when its repeats are not
+ * gathered (a path too long for the bounded build to hash). The call's
+ * arguments and ip are in rep_buf (raw, ip). Global, its arguments plain
+ * numbers (desc: the struct gt_syscall_desc's 8 bytes): the verifier
+ * checks it once, not along every path of report().
  */
-static __always_inline struct gt_rep_key *rep_key(struct task_struct *t, struct pt_regs *regs,
-						  const struct gt_syscall_desc *d, __u32 nr,
-						  long ret, bool maybe)
+__noinline int rep_key(__u64 desc, __s64 ret, __u32 nr, __u32 maybe)
 {
+	struct task_struct *t = current_task();
 	struct rlimit *rl = BPF_CORE_READ(t, signal)->rlim;
-	__u64 args[6], ph = 0, ph2 = 0;
-	struct gt_rep_buf *r;
+	struct gt_syscall_desc d;
+	__u64 args[6], ph = 0, ph2 = 0, ip;
+	struct gt_rep_buf *r = get_rep();
 	struct gt_rep_key *k;
 	int i;
 
+	if (!r)
+		return 0;
+	__builtin_memcpy(&d, &desc, sizeof(d));
 	for (i = 0; i < 6; i++)
-		args[i] = arg(regs, i);
-	if (d->path_arg < 6 && !key_path(t, args[d->path_arg & 7], d->dfd_arg, args, &ph))
-		return NULL;
-	if (d->path2_arg < 6 && !key_path(t, args[d->path2_arg & 7], d->dfd2_arg, args, &ph2))
-		return NULL;
+		args[i] = r->raw[i];
+	ip = r->ip;
+	if (d.path_arg < 6 && !key_path(t, args[d.path_arg & 7], d.dfd_arg, args, &ph))
+		return 0;
+	if (d.path2_arg < 6 && !key_path(t, args[d.path2_arg & 7], d.dfd2_arg, args, &ph2))
+		return 0;
 	r = get_rep();
 	if (!r)
-		return NULL;
+		return 0;
 	k = &r->key;
 	__builtin_memset(k, 0, sizeof(*k));
 	k->tgid = BPF_CORE_READ(t, tgid);
@@ -416,20 +426,21 @@ static __always_inline struct gt_rep_key *rep_key(struct task_struct *t, struct 
 	k->nofile_cur = BPF_CORE_READ(&rl[RLIMIT_NOFILE], rlim_cur);
 	k->path_hash = ph;
 	k->path2_hash = ph2;
-	if (d->fd_arg < 6)
-		k->fd_file = (__u64)fd_file(t, (int)args[d->fd_arg & 7]);
+	if (d.fd_arg < 6)
+		k->fd_file = (__u64)fd_file(t, (int)args[d.fd_arg & 7]);
 	for (i = 0; i < 6; i++) {
 		/* a path's address says nothing its bytes do not (Go's differ per call) */
-		if (!maybe && (i == d->path_arg || i == d->path2_arg))
+		if (!maybe && (i == d.path_arg || i == d.path2_arg))
 			continue;
 		k->args[i] = args[i];
 	}
 	if (maybe) {
 		/* what the filters run on: the same input, the same verdict */
 		k->filter = (__u64)BPF_CORE_READ(t, seccomp.filter);
-		k->ip = PT_REGS_IP_CORE(regs);
+		k->ip = ip;
 	}
-	return k;
+	r->keyed = 1;
+	return 1;
 }
 
 /*
@@ -510,7 +521,7 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	const struct gt_syscall_desc *d;
 	struct gt_syserr_event *e;
 	struct gt_scratch *s;
-	bool wanted = true, maybe, keyed = false;
+	bool wanted = true, maybe;
 	struct gt_rep_buf *r;
 	char *data;
 	int i;
@@ -531,17 +542,27 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	if (!wanted && !maybe)
 		return 0;
 	/* a process's limits and an LSM's verdict of this very call are facts of one call */
+	r = get_rep();
+	if (!r)
+		return 0;
+	r->keyed = 0;
 	if (d->kind != GT_SC_PROC && !(ls && ls->ts && ls->nr == (__s32)nr)) {
-		struct gt_rep_key *k = rep_key(t, regs, d, nr, ret, maybe);
-		struct gt_rep_val *v = k ? bpf_map_lookup_elem(&repeats, k) : NULL;
+		__u64 desc;
+		struct gt_rep_val *v = NULL;
 
+		__builtin_memcpy(&desc, d, sizeof(desc));
+		for (i = 0; i < 6; i++)
+			r->raw[i] = arg(regs, i);
+		r->ip = PT_REGS_IP_CORE(regs);
+		r = rep_key(desc, ret, nr, maybe) ? get_rep() : NULL;
+		if (r)
+			v = bpf_map_lookup_elem(&repeats, &r->key);
 		if (v) {
 			__sync_fetch_and_add(&v->count, 1);
 			v->last_ns = bpf_ktime_get_boot_ns();
 			stat_inc(GT_STAT_REPEATS);
 			return 0;
 		}
-		keyed = k != NULL;
 	}
 	if (over_budget(p->go_pid)) {
 		stat_inc(GT_STAT_LOST);
@@ -612,20 +633,20 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 					&data[off & GT_DATA_MASK]);
 		off += e->cg_len;
 	}
-	r = keyed ? get_rep() : NULL;
-	if (r) {
+	r = get_rep();
+	if (r && r->keyed) {
 		e->rep = r->key;
 		e->limits.flags |= GT_SE_REPEATS;
 	} else {
 		__builtin_memset(&e->rep, 0, sizeof(e->rep));
 	}
 	stat_inc(GT_STAT_SYSERR);
-	if (output(s, offsetof(struct gt_syserr_event, data) + off, GT_STAT_LOST_SYSERR) == 0 && r) {
+	if (output(s, offsetof(struct gt_syserr_event, data) + off, GT_STAT_LOST_SYSERR) == 0) {
 		/* sent: from now on its repeats are counted here */
-		struct gt_rep_val zero = { .last_ns = e->hdr.ts_ns };
+		struct gt_rep_val zero = { .last_ns = bpf_ktime_get_boot_ns() };
 
 		r = get_rep();
-		if (r)
+		if (r && r->keyed)
 			bpf_map_update_elem(&repeats, &r->key, &zero, BPF_NOEXIST);
 	}
 	return 0;
