@@ -150,6 +150,7 @@ static char *status_json(void *ctx, size_t *len)
 	gt_json_int(&j, "absorbed", V.st->absorbed);
 	gt_json_int(&j, "held_calls", gt_hold_pending());
 	gt_json_int(&j, "kernel_lost", kernel_lost());
+	gt_json_int(&j, "kernel_repeats", kernel_stat(GT_STAT_REPEATS));
 	gt_json_obj(&j, "kernel_losses");
 	for (int i = 0; i < gt_nlosses; i++)
 		gt_json_int(&j, gt_losses[i].kind, kernel_stat(gt_losses[i].stat));

@@ -71,3 +71,23 @@ flood_pid() { head -n1 "$GT_GOPIDS"; }
 	[ "$lost" -gt 0 ]
 	[ $((sum + lost)) -eq "$n" ]
 }
+
+@test "repeats counted in the kernel are in gotraced status while the flood's process still runs" {
+	n=300000
+	start_daemon -o /dev/stdout --socket "$T/gt.sock"
+	GT_STRESS_HOLD=$T/hold fake_go deny "$n" "$LOCK/x" >"$T/fake.out" &
+	flood=$!
+	POLL_S=120 poll grep -qx "denied $n" "$T/fake.out"
+	# held until the fake go ends: every call of it is a held call by now
+	run "$GOTRACED" status --socket "$T/gt.sock"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# machine-wide: other engineers' go commands may hold calls too, so a lower bound
+	jq -e --argjson n "$n" '.held_calls >= $n and .kernel_repeats >= $n - 1000' <<<"$output"
+	touch "$T/hold"
+	wait "$flood"
+	wait_go_exits
+	stop_daemon
+	[ "$(ours ".type == \"exit\" and .go_pid == $(flood_pid)" | jq '.errors')" -eq "$n" ]
+	[ "$(sum_counts ".go_pid == $(flood_pid)")" -eq "$n" ]
+}
