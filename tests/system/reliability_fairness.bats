@@ -64,12 +64,13 @@ flood_pid() { head -n1 "$GT_GOPIDS"; }
 	assert_json_lines
 	the_finding ".go_pid == $BUILD_PID and .cause == \"permission\" and .go_dir == \"GOCACHE\""
 	jq -e '.verdict.cause == "permission"' <<<"$(ours ".type == \"exit\" and .go_pid == $BUILD_PID")"
-	# the flood paid: its calls are counted or lost, and all that was lost is its own
+	# the flood paid: it lost calls, and none went uncounted (machine-wide, other
+	# engineers' trees may lose records too: the run-mode conservation test is exact)
 	lost=$(lost_total)
 	sum=$(sum_counts ".go_pid == $(flood_pid)")
 	echo "flood of $n distinct calls: counted $sum, lost $lost"
-	[ "$lost" -gt 0 ]
-	[ $((sum + lost)) -eq "$n" ]
+	[ "$sum" -lt "$n" ]
+	[ $((sum + lost)) -ge "$n" ]
 }
 
 @test "repeats counted in the kernel are in gotraced status while the flood's process still runs" {
