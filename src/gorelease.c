@@ -55,6 +55,15 @@ const struct gt_go_release_row gt_go_release_rows[] = {
 	  .source = "Go 1.25 runtime/cgroup_linux.go, internal/runtime/cgroup (OpenCPU); "
 		    "reproduced here (1.25.12, /sys/fs/cgroup not searchable by the user)",
 	  .test = "tests/system/gorelease.bats: GOMAXPROCS probe of an unreadable cgroup" },
+	{ .kind = GR_ABSORBS, .since = 0, .name = "clone3-enosys", .syscall = "clone3",
+	  .errnos = { ENOSYS }, .who = GR_ANY,
+	  .text = "glibc 2.34+ (in a cgo-linked go command, cgo tests, sh) creates threads and "
+		  "processes with clone3 and falls back to clone on ENOSYS, which is what the "
+		  "container runtimes' default seccomp profiles answer for clone3 by design",
+	  .source = "glibc sysdeps/unix/sysv/linux/clone-internal.c (__clone_internal); moby's "
+		    "profiles/seccomp/default.json (clone3: errnoRet 38); reproduced here with "
+		    "docker 20.10 and Debian's dynamically linked go 1.19",
+	  .test = "tests/system/docker.bats: a clean go build and go test" },
 	/* processes of a go command that are no go command of their own */
 	{ .kind = GR_SIDECAR, .since = 23, .name = "telemetry-sidecar",
 	  .text = "the go command re-executes itself as `go '** telemetry **'` to upload and "
@@ -145,7 +154,10 @@ const size_t gt_go_release_nrows = sizeof(gt_go_release_rows) / sizeof(gt_go_rel
 
 static bool holds(const struct gt_go_release_row *r, int minor)
 {
-	return minor && minor >= r->since && (!r->until || minor <= r->until);
+	/* an unknown release (0): only rows of every release (since 0, no until) */
+	if (!minor)
+		return !r->since && !r->until;
+	return minor >= r->since && (!r->until || minor <= r->until);
 }
 
 int gt_go_minor(const char *v)

@@ -36,6 +36,10 @@ static void absorbs(void **state)
 	assert_non_null(gt_go_absorbs(21, "faccessat2", ENOSYS, true, NULL, tdir));
 	assert_null(gt_go_absorbs(21, "faccessat2", EACCES, true, NULL, tdir));
 	assert_null(gt_go_absorbs(19, "faccessat2", EPERM, true, NULL, tdir));
+	/* clone3 answered ENOSYS (docker's default profile): glibc falls back, any caller */
+	assert_non_null(gt_go_absorbs(19, "clone3", ENOSYS, false, NULL, tdir));
+	assert_non_null(gt_go_absorbs(0, "clone3", ENOSYS, true, NULL, tdir));
+	assert_null(gt_go_absorbs(19, "clone3", EPERM, true, NULL, tdir));
 	/* the telemetry dir, inside it, or a parent MkdirAll creates; not beside it */
 	assert_non_null(gt_go_absorbs(23, "mkdirat", EACCES, true, "/home/u/.config", tdir));
 	assert_non_null(gt_go_absorbs(27, "openat", EACCES, true,
