@@ -292,21 +292,54 @@ static bool state_name(const struct gt_runtime *r, const char *id, const char *c
 	return ok;
 }
 
-/* kubelet's log directories name the pod: /var/log/pods/<namespace>_<name>_<uid>/ */
-static void pod_name(const char *uid, char *out, size_t size)
+/*
+ * kubelet's log directories name the pod: /var/log/pods/<namespace>_<name>_<uid>/
+ * (namespace and pod names are DNS labels: no underscores in them).
+ */
+bool gt_pod_name_in(const char *logdir, const char *uid, char *out, size_t size)
 {
-	char pat[128];
+	char pat[PATH_MAX];
+	bool ok = false;
 	glob_t g;
 
-	snprintf(pat, sizeof(pat), "/var/log/pods/*_*_%s", uid);
+	out[0] = '\0';
+	snprintf(pat, sizeof(pat), "%s/*_*_%s", logdir, uid);
 	if (glob(pat, GLOB_ONLYDIR, NULL, &g) == 0 && g.gl_pathc) {
 		const char *b = strrchr(g.gl_pathv[0], '/') + 1, *us = strchr(b, '_');
 		const char *ue = strrchr(b, '_');
 
-		if (us && ue > us)
+		if (us && ue > us && us > b && ue - us > 1) {
 			snprintf(out, size, "%.*s/%.*s", (int)(us - b), b, (int)(ue - us - 1), us + 1);
+			ok = true;
+		}
 	}
 	globfree(&g);
+	return ok;
+}
+
+/*
+ * kubelet's links to each container's log name the container:
+ * /var/log/containers/<pod>_<namespace>_<container>-<id>.log
+ */
+bool gt_k8s_container_name_in(const char *logdir, const char *id, char *out, size_t size)
+{
+	char pat[PATH_MAX];
+	bool ok = false;
+	glob_t g;
+
+	out[0] = '\0';
+	snprintf(pat, sizeof(pat), "%s/*_*_*-%s.log", logdir, id);
+	if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc) {
+		const char *b = strrchr(g.gl_pathv[0], '/') + 1, *us = strrchr(b, '_');
+		size_t n = us ? strlen(us + 1) : 0, tail = strlen(id) + 5;	/* "-<id>.log" */
+
+		if (us && n > tail && n - tail < size) {
+			snprintf(out, size, "%.*s", (int)(n - tail), us + 1);
+			ok = true;
+		}
+	}
+	globfree(&g);
+	return ok;
 }
 
 #define GT_NS_CACHE 64
@@ -414,7 +447,10 @@ static void resolve(struct entry *e, pid_t pid)
 		if (!state_name(e->rt, e->id, e->cg, e->name, sizeof(e->name)) && !e->rt->hex_id)
 			memcpy(e->name, e->id, sizeof(e->id));
 		if (pod_uid_buf[0])
-			pod_name(pod_uid_buf, e->pod, sizeof(e->pod));
+			gt_pod_name_in("/var/log/pods", pod_uid_buf, e->pod, sizeof(e->pod));
+		if (pod_uid_buf[0] && e->id[0] && !e->name[0])
+			gt_k8s_container_name_in("/var/log/containers", e->id, e->name,
+						 sizeof(e->name));
 	}
 	free(text);
 	e->userns = ns_ino(pid, "user") != ns_ino(getpid(), "user");

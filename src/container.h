@@ -57,6 +57,12 @@ bool gt_container_from_cgroup(const char *cgroup_text, const struct gt_runtime *
 			      char *id, size_t id_size, char *pod_uid, size_t pod_size,
 			      char *cg_path, size_t cg_size);
 
+/* "namespace/name" of the pod with this uid, from kubelet's log directories under logdir. */
+bool gt_pod_name_in(const char *logdir, const char *uid, char *out, size_t size);
+
+/* The container's name in its pod, from kubelet's log links under logdir. */
+bool gt_k8s_container_name_in(const char *logdir, const char *id, char *out, size_t size);
+
 /* Parse a uid_map/gid_map text; identity maps give n == 0. Pure: for tests. */
 void gt_idmap_parse(struct gt_idmap *m, const char *text);
 /* The id inside for a host id, GT_OVERFLOW_ID (and false) when it is not mapped. */

@@ -23,6 +23,7 @@ enum cond {
 	RUNTIME_TMPFS,	/* a tmpfs only the container's namespace has: the runtime mounted it */
 	ROOT_FS,	/* the container's root file system itself */
 	UNMAPPED,	/* in a user namespace, the refused directory belongs to another id */
+	NO_HOME,	/* Go's default for the directory, under a HOME of "/" (a uid the image lacks) */
 };
 
 /*
@@ -48,7 +49,8 @@ static const struct layer_row {
 	  "mount an emptyDir volume at a work directory and set GOTMPDIR to it in the container's "
 	  "env (volumeMounts: [{name: gotmp, mountPath: /gotmp}], env: GOTMPDIR=/gotmp)" },
 	{ "*", GC_NOEXEC, RUNTIME_TMPFS, "{rt} --tmpfs",
-	  "{rt} mounted this tmpfs for the container (--tmpfs {mnt} with noexec)",
+	  "{rt} mounted this tmpfs for the container (--tmpfs {mnt} with noexec, which is "
+	  "--tmpfs's default unless its options say exec)",
 	  "start the container with --tmpfs {mnt}:rw,exec (drop noexec), or give go a work dir "
 	  "elsewhere: --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp" },
 	{ "*", GC_NOEXEC, ANY, "{rt} volume",
@@ -64,14 +66,34 @@ static const struct layer_row {
 	  "the container's root file system is read-only ({rt} run --read-only)",
 	  "give {var} a volume or tmpfs of its own, never a directory on the same root: {rt} run "
 	  "--tmpfs /gocache:rw -e {var}=/gocache (or -v gocache:/gocache -e {var}=/gocache)" },
+	{ "kubernetes", GC_READ_ONLY, ANY, "volumeMounts.readOnly",
+	  "{mnt} is mounted read-only in the pod (a volumeMount with readOnly: true, or a "
+	  "configMap, secret or projected volume, which are always read-only)",
+	  "give {var} an emptyDir of its own: volumes: [{name: gocache, emptyDir: {}}], "
+	  "volumeMounts: [{name: gocache, mountPath: /cache}], env {var}=/cache (or drop "
+	  "readOnly: true from the volumeMount of {mnt})" },
 	{ "*", GC_READ_ONLY, ANY, "{rt} volume",
 	  "{mnt} is mounted read-only in the container (a :ro volume)",
 	  "mount {mnt} read-write (drop :ro) or give {var} a writable volume: -v gocache:/gocache "
 	  "-e {var}=/gocache" },
+	{ "kubernetes", GC_PERMISSION, NO_HOME, "securityContext.runAsUser",
+	  "the pod runs as {uid} (securityContext.runAsUser), which has no home in the image: "
+	  "HOME is /, so Go's default {var} is {dir}",
+	  "give {var} an emptyDir: volumes: [{name: gocache, emptyDir: {}}], volumeMounts: "
+	  "[{name: gocache, mountPath: /cache}], env {var}=/cache (or set HOME to a writable "
+	  "directory, or runAsUser a user the image has a home for)" },
 	{ "kubernetes", GC_PERMISSION, ANY, "securityContext.runAsUser/fsGroup",
-	  "the pod runs as {uid} and the volume's owner differs",
-	  "set the pod's securityContext.fsGroup so the volume is group-writable for the build, "
-	  "or runAsUser to its owner; or use an emptyDir for {var}" },
+	  "the pod runs as {uid} (securityContext.runAsUser) and the volume's owner differs",
+	  "set the pod's securityContext.fsGroup so the kubelet makes the volume group-writable "
+	  "for the pod (emptyDir and most volume types; never hostPath), or runAsUser to its "
+	  "owner; or use an emptyDir for {var}: volumes: [{name: gocache, emptyDir: {}}], env "
+	  "{var}=/cache" },
+	{ "*", GC_PERMISSION, NO_HOME, "{rt} --user",
+	  "the container runs as {uid}, which has no home in the image: HOME is /, so Go's "
+	  "default {var} is {dir}",
+	  "give {var} a place of its own: {rt} run --tmpfs /gocache:rw,exec -e {var}=/gocache "
+	  "(or -v gocache:/gocache), or -e HOME= a writable directory, or --user a user the "
+	  "image has a home for" },
 	{ "podman", GC_PERMISSION, UNMAPPED, "{rt} --userns / :U",
 	  "the volume belongs to {owner} (rootless {rt} maps only the user's subordinate ids)",
 	  "run with --userns=keep-id (the host user is the same uid inside), or let podman chown "
@@ -110,6 +132,12 @@ static const struct layer_row {
 	  "the memory cgroup is the container's ({rt} run --memory)",
 	  "raise it: {rt} run --memory 2g (and --memory-swap), or build with less parallelism: "
 	  "go build -p 1, go test -p 1" },
+	{ "kubernetes", GC_SELINUX, ANY, "securityContext.seLinuxOptions",
+	  "the volume is not labelled for the pod's SELinux context (the kubelet relabels "
+	  "emptyDir and persistent volumes, never hostPath)",
+	  "use an emptyDir for {var} (volumes: [{name: gocache, emptyDir: {}}], env "
+	  "{var}=/cache), or set the pod's securityContext.seLinuxOptions.level to the volume's, "
+	  "or relabel the host directory: chcon -Rt container_file_t {hostdir}" },
 	{ "*", GC_SELINUX, ANY, "{rt} volume label",
 	  "a volume the container did not relabel",
 	  "relabel the volume for the container: -v {hostdir}:{dir}:z (shared) or :Z (private "
@@ -220,6 +248,9 @@ static bool cond_holds(const struct layer_row *r, const struct gt_finding *f, ch
 		return f->mount.known && !strcmp(f->mount.target, "/");
 	case UNMAPPED:
 		return unmapped_owner(f, owner, size);
+	case NO_HOME:
+		return f->go_dir_default && f->go_dir == GD_GOCACHE && f->home &&
+		       !strcmp(f->home, "/");
 	default:
 		return true;
 	}

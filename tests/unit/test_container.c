@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "container.h"
 #include "layers.h"
 #include "mounts.h"
 
 #define ID "a59659c414b1c02a2c01fa5b941b36450e243a22296d0f390ffd67ba997530c9"
+#define ID2 "b59659c414b1c02a2c01fa5b941b36450e243a22296d0f390ffd67ba997530c9"
 #define POD "5f1e7a2b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 
 static void check(const char *cg, const char *runtime, const char *id, const char *pod)
@@ -47,11 +49,70 @@ static void cgroups(void **state)
 	check("4:memory:/kubepods/besteffort/pod" POD "/" ID "\n", "kubernetes", ID, POD);
 	check("0::/machine.slice/machine-build\\x2d7.scope\n", "nspawn", "build-7", "");
 	check("0::/lxc.payload.ci1\n", "lxc", "ci1", "");
+	/* docker 20.10 (Debian) with the cgroupfs driver on this hybrid layout: every v1 line */
+	check("12:pids:/docker/" ID "\n9:name=systemd:/docker/" ID "\n4:memory:/docker/" ID
+	      "\n0::/\n", "docker", ID, "");
+	/* docker with the systemd driver, cgroup v2 */
+	check("0::/system.slice/docker-" ID ".scope\n", "docker", ID, "");
+	/* podman with systemd, rootful (machine.slice) and rootless (the user's slice) */
+	check("0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID
+	      ".scope/container\n", "podman", ID, "");
+	/* containerd's CRI plugin outside a pod slice, e.g. crictl runp on a bare node */
+	check("0::/system.slice/cri-containerd-" ID ".scope\n", "containerd", ID, "");
+	/* kubernetes: any CRI runtime below kubepods, every QoS class, both drivers */
+	check("0::/kubepods.slice/kubepods-pod5f1e7a2b_1c2d_4e5f_8a9b_0c1d2e3f4a5b.slice/"
+	      "cri-containerd-" ID ".scope\n", "kubernetes", ID, POD);		/* Guaranteed */
+	check("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod5f1e7a2b_1c2d_"
+	      "4e5f_8a9b_0c1d2e3f4a5b.slice/crio-" ID ".scope\n", "kubernetes", ID, POD);
+	check("11:pids:/kubepods/pod" POD "/" ID "\n4:memory:/kubepods/pod" POD "/" ID "\n",
+	      "kubernetes", ID, POD);
+	check("0::/kubepods/burstable/pod" POD "/" ID "\n", "kubernetes", ID, POD);
+	/* dockershim's pods: docker's scope below the pod slice is still the pod's */
+	check("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5f1e7a2b_1c2d_"
+	      "4e5f_8a9b_0c1d2e3f4a5b.slice/docker-" ID ".scope\n", "kubernetes", ID, POD);
+	/* lxc 5 (cgroup v2) and lxc 3 (v1, lxc/<name>) */
+	check("0::/lxc.payload.builder/init.scope\n", "lxc", "builder", "");
+	check("4:memory:/lxc/ci2\n", "lxc", "ci2", "");
 	/* the host, a user's session, and podman's own monitor are not containers */
+	check("0::/system.slice/crio-conmon-" ID ".scope\n", NULL, NULL, NULL);
+	check("0::/system.slice/docker.service\n", NULL, NULL, NULL);
+	check("0::/system.slice/containerd.service\n", NULL, NULL, NULL);
 	check("0::/user.slice/user-1000.slice/session-3.scope\n", NULL, NULL, NULL);
 	check("0::/\n4:memory:/process_api/9a263a3f9d1a7023a3f46de7b026f122\n", NULL, NULL, NULL);
 	check("0::/machine.slice/libpod-conmon-" ID ".scope\n", NULL, NULL, NULL);
 	check("0::/system.slice/docker-abc.scope\n", NULL, NULL, NULL);
+}
+
+static void pod_names(void **state)
+{
+	char dir[] = "/tmp/gt-ctr-pods.XXXXXX", path[512], out[256];
+
+	assert_non_null(mkdtemp(dir));
+	/* kubelet: /var/log/pods/<namespace>_<pod>_<uid>/<container>/0.log and the links
+	 * /var/log/containers/<pod>_<namespace>_<container>-<id>.log */
+	snprintf(path, sizeof(path), "%s/ci-runners_build-go-7f9c4-xk2lp_" POD, dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/other_pod_11111111-2222-3333-4444-555555555555", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/build-go-7f9c4-xk2lp_ci-runners_golang-" ID ".log", dir);
+	assert_int_equal(symlink("/var/log/pods/x/golang/0.log", path), 0);
+
+	assert_true(gt_pod_name_in(dir, POD, out, sizeof(out)));
+	assert_string_equal(out, "ci-runners/build-go-7f9c4-xk2lp");
+	assert_false(gt_pod_name_in(dir, "99999999-2222-3333-4444-555555555555", out,
+				    sizeof(out)));
+	assert_string_equal(out, "");
+	assert_true(gt_k8s_container_name_in(dir, ID, out, sizeof(out)));
+	assert_string_equal(out, "golang");
+	assert_false(gt_k8s_container_name_in(dir, ID2, out, sizeof(out)));
+
+	snprintf(path, sizeof(path), "%s/build-go-7f9c4-xk2lp_ci-runners_golang-" ID ".log", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ci-runners_build-go-7f9c4-xk2lp_" POD, dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/other_pod_11111111-2222-3333-4444-555555555555", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 static void idmaps(void **state)
@@ -183,7 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cgroups),  cmocka_unit_test(idmaps),   cmocka_unit_test(id_words),
 		cmocka_unit_test(state_names), cmocka_unit_test(own_view), cmocka_unit_test(profile),
-		cmocka_unit_test(host_paths),
+		cmocka_unit_test(host_paths), cmocka_unit_test(pod_names),
 	};
 
 	return cmocka_run_group_tests_name("container", tests, NULL, NULL);
