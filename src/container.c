@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <ctype.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "container.h"
@@ -344,21 +346,86 @@ bool gt_k8s_container_name_in(const char *logdir, const char *id, char *out, siz
 
 #define GT_NS_CACHE 64
 
+/*
+ * Namespace inode numbers are reused as soon as a namespace is freed: the
+ * next container started after one ends often gets the same mount and user
+ * namespace numbers. An entry is therefore found by the numbers and a
+ * signature of what identifies the container (its cgroups, id maps, the
+ * container= and HOSTNAME= its runtime set, and the mount namespace's
+ * 64-bit id where the kernel has one, never reused), and named by a serial
+ * that is never reused: a process keeps the entry of its own container.
+ */
 static struct entry {
+	unsigned long serial;	/* what gt_ns_note returns; 0 free */
 	unsigned long key;	/* mount namespace << 32 | user namespace */
+	__u64 sig;
 	const struct gt_runtime *rt;
 	char id[80], name[256], pod[128], cg[512];
 	bool userns;
 	struct gt_idmap uid, gid;
 } cache[GT_NS_CACHE];
 static int cache_next;
+static unsigned long serial_next;
 
-static struct entry *find(unsigned long key)
+static struct entry *find(unsigned long serial)
 {
 	for (int i = 0; i < GT_NS_CACHE; i++)
-		if (cache[i].key == key)
+		if (cache[i].serial == serial)
 			return &cache[i];
 	return NULL;
+}
+
+static __u64 fnv(__u64 h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h * 0x100000001b3ull;
+}
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)	/* Linux 6.8 */
+#endif
+
+static __u64 signature(pid_t pid)
+{
+	static const char *const files[] = { "cgroup", "uid_map", "gid_map" };
+	__u64 h = 0xcbf29ce484222325ull, id = 0;
+	char file[64], *text;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(file, sizeof(file), "/proc/%d/%s", pid, files[i]);
+		text = read_text(file, 16384);
+		h = fnv(h, text);
+		free(text);
+	}
+	snprintf(file, sizeof(file), "/proc/%d/environ", pid);
+	{
+		FILE *fp = fopen(file, "re");
+		char *env = fp ? malloc(65537) : NULL;
+		size_t n = env ? fread(env, 1, 65536, fp) : 0;
+
+		if (fp)
+			fclose(fp);
+		for (char *v = env; v && v < env + n; v += strlen(v) + 1) {
+			env[n] = '\0';
+			if (!strncmp(v, "container=", 10) || !strncmp(v, "HOSTNAME=", 9))
+				h = fnv(h, v);
+		}
+		free(env);
+	}
+	snprintf(file, sizeof(file), "/proc/%d/ns/mnt", pid);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (ioctl(fd, NS_GET_MNTNS_ID, &id) == 0) {
+			char idtext[32];
+
+			snprintf(idtext, sizeof(idtext), "%llu", (unsigned long long)id);
+			h = fnv(h, idtext);
+		}
+		close(fd);
+	}
+	return h;
 }
 
 static unsigned long ns_ino(pid_t pid, const char *ns)
@@ -474,7 +541,7 @@ static void resolve(struct entry *e, pid_t pid)
 				owner = e->uid.e[i].outside;
 		from_environ(e, pid, owner);
 	}
-	gt_debug("ns %lx of %d: %s %s %s userns %d (%d uid extents)", e->key, pid,
+	gt_debug("ns %lx #%lu of %d: %s %s %s userns %d (%d uid extents)", e->key, e->serial, pid,
 		 e->rt ? e->rt->runtime : "host", e->id, e->name, e->userns, e->uid.n);
 }
 
@@ -482,6 +549,7 @@ unsigned long gt_ns_note(pid_t pid, unsigned mntns, char **root)
 {
 	unsigned long user = ns_ino(pid, "user"), key;
 	char file[64], buf[PATH_MAX];
+	__u64 sig;
 	ssize_t n;
 	struct entry *e;
 
@@ -495,19 +563,22 @@ unsigned long gt_ns_note(pid_t pid, unsigned mntns, char **root)
 		*root = strdup(buf);
 	}
 	key = (unsigned long)mntns << 32 | (user & 0xffffffff);
-	e = find(key);
-	if (!e) {
-		e = &cache[cache_next++ % GT_NS_CACHE];
-		memset(e, 0, sizeof(*e));
-		e->key = key;
-		resolve(e, pid);
-	}
-	return key;
+	sig = signature(pid);
+	for (int i = 0; i < GT_NS_CACHE; i++)
+		if (cache[i].serial && cache[i].key == key && cache[i].sig == sig)
+			return cache[i].serial;
+	e = &cache[cache_next++ % GT_NS_CACHE];
+	memset(e, 0, sizeof(*e));
+	e->serial = ++serial_next;
+	e->key = key;
+	e->sig = sig;
+	resolve(e, pid);
+	return e->serial;
 }
 
-void gt_ns_facts(struct gt_nsfacts *ns, unsigned long key, const char *root)
+void gt_ns_facts(struct gt_nsfacts *ns, unsigned long serial, const char *root)
 {
-	struct entry *e = key ? find(key) : NULL;
+	struct entry *e = serial ? find(serial) : NULL;
 
 	if (root)
 		ns->root = strdup(root);
@@ -591,6 +662,7 @@ void gt_nsfacts_free(struct gt_nsfacts *ns)
 void gt_ns_free_all(void)
 {
 	memset(cache, 0, sizeof(cache));
+	cache_next = 0;
 }
 
 void gt_ns_json(struct gt_json *j, const struct gt_nsfacts *ns, __u32 uid, __u32 gid)

@@ -73,13 +73,14 @@ bool gt_state_name(const char *text, const char *key, const char *id, char *name
 
 /*
  * At exec: note the process's namespaces while /proc/PID lives. Returns the
- * key the later lookups use; root gets the process's root (caller frees,
+ * serial the later lookups use (never reused, unlike namespace inode numbers;
+ * 0 when the process is gone); root gets the process's root (caller frees,
  * NULL when it is "/").
  */
 unsigned long gt_ns_note(pid_t pid, unsigned mntns, char **root);
 
-/* Fill ns for a process with this key and root (from gt_ns_note). */
-void gt_ns_facts(struct gt_nsfacts *ns, unsigned long key, const char *root);
+/* Fill ns for a process with this serial and root (from gt_ns_note). */
+void gt_ns_facts(struct gt_nsfacts *ns, unsigned long serial, const char *root);
 
 /* A path the kernel side read from the namespace root, put in the process's own view. */
 void gt_ns_own_view(char **path, const char *root);

@@ -77,8 +77,8 @@ static const struct layer_row {
 	  "mount {mnt} read-write (drop :ro) or give {var} a writable volume: -v gocache:/gocache "
 	  "-e {var}=/gocache" },
 	{ "kubernetes", GC_PERMISSION, NO_HOME, "securityContext.runAsUser",
-	  "the pod runs as {uid} (securityContext.runAsUser), which has no home in the image: "
-	  "HOME is /, so Go's default {var} is {dir}",
+	  "the pod runs as {uid} (securityContext.runAsUser), a user the image has no home for "
+	  "(HOME=/, Go's default {var} {dir})",
 	  "give {var} an emptyDir: volumes: [{name: gocache, emptyDir: {}}], volumeMounts: "
 	  "[{name: gocache, mountPath: /cache}], env {var}=/cache (or set HOME to a writable "
 	  "directory, or runAsUser a user the image has a home for)" },
@@ -89,8 +89,8 @@ static const struct layer_row {
 	  "owner; or use an emptyDir for {var}: volumes: [{name: gocache, emptyDir: {}}], env "
 	  "{var}=/cache" },
 	{ "*", GC_PERMISSION, NO_HOME, "{rt} --user",
-	  "the container runs as {uid}, which has no home in the image: HOME is /, so Go's "
-	  "default {var} is {dir}",
+	  "{rt} runs the container as {uid} (--user), a user the image has no home for "
+	  "(HOME=/, Go's default {var} {dir})",
 	  "give {var} a place of its own: {rt} run --tmpfs /gocache:rw,exec -e {var}=/gocache "
 	  "(or -v gocache:/gocache), or -e HOME= a writable directory, or --user a user the "
 	  "image has a home for" },

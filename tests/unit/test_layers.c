@@ -95,7 +95,8 @@ static void kube_no_home(void **state)
 	gt_layer_explain(f);
 	assert_string_equal(f->ns.layer, "securityContext.runAsUser");
 	contains(f->explanation, "the pod runs as uid 1001 (securityContext.runAsUser)");
-	contains(f->explanation, "HOME is /, so Go's default GOCACHE is /.cache/go-build");
+	contains(f->explanation, "a user the image has no home for (HOME=/, Go's default GOCACHE "
+				 "/.cache/go-build)");
 	contains(f->fix, "emptyDir");
 	gt_finding_free(f);
 }
@@ -193,7 +194,8 @@ static void docker_no_home(void **state)
 	f->creds.fsuid = 4242;
 	gt_layer_explain(f);
 	assert_string_equal(f->ns.layer, "docker --user");
-	contains(f->explanation, "runs as uid 4242, which has no home in the image");
+	contains(f->explanation, "docker runs the container as uid 4242 (--user), a user the "
+				 "image has no home for");
 	contains(f->fix, "docker run --tmpfs /gocache:rw,exec -e GOCACHE=/gocache");
 	gt_finding_free(f);
 }
