@@ -19,6 +19,8 @@ pkgs=(
 	debootstrap systemd-container
 	# builds in containers and user namespaces (tests/system/container.bats)
 	podman runc uidmap fuse-overlayfs slirp4netns
+	# docker builds (tests/system/docker.bats; dockerd is started by the test, not by the package)
+	docker.io
 	# fleet engines the tests feed (metrics, shipped journals, JUnit): on localhost ports
 	prometheus prometheus-node-exporter systemd-journal-remote libxml2-utils curl
 	# benchmarks, fuzzing, sanitizer runs (bpftrace and libbpf-tools are the peers)

@@ -9,6 +9,7 @@
 #   mkimage.sh        build what is missing, print the image name
 #   mkimage.sh -c     only say whether the image is there (exit 0/1)
 #   mkimage.sh -u USER  the same image in USER's rootless storage (after the tree exists)
+#   mkimage.sh -d       the same image in docker ($DOCKER, at $DOCKER_HOST), by docker import
 set -euo pipefail
 
 cache=${GT_CACHE:-/var/cache/gotraced-test}/rootfs
@@ -22,6 +23,13 @@ if [ "${1:-}" = -u ]; then
 	as_user=$2
 	shift 2
 fi
+if [ "${1:-}" = -d ]; then
+	shift
+	docker=${DOCKER:-docker}
+	image=gotraced-test-bookworm:$stamp	# docker import would take "localhost/" for a registry
+	have_image() { "$docker" image inspect "$image" >/dev/null 2>&1; }
+	import_image() { "$docker" import - "$image" >/dev/null; }
+else
 podman() {
 	if [ -n "$as_user" ]; then
 		# rootless podman of USER, with a runtime dir of its own (no logind here)
@@ -35,6 +43,8 @@ podman() {
 	fi
 }
 have_image() { podman image exists "$image" 2>/dev/null; }
+import_image() { podman import -q - "$image" >/dev/null; }
+fi
 
 if have_image; then
 	echo "$image"
@@ -63,5 +73,5 @@ if [ ! -f "$root/.gt-stamp" ]; then
 	rm -rf "$root"
 	mv "$root.tmp" "$root"
 fi
-have_image || tar -C "$root" -c . | podman import -q - "$image" >/dev/null
+have_image || tar -C "$root" -c . | import_image
 echo "$image"

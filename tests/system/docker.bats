@@ -1,0 +1,167 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Go builds in real docker containers: Debian's docker.io (dockerd 20.10,
+# runc, the cgroupfs driver on this hybrid cgroup layout) started by
+# tests/containers/dockerd.sh, the image imported from the same
+# debootstrapped tree as podman's (tests/containers/mkimage.sh -d), Go
+# bind-mounted read-only from the host. Findings name the container from
+# docker's cgroup (/docker/<id>) and state file (config.v2.json), and fix at
+# docker's own options.
+
+load lib
+
+GO_HOST=$(dirname "$(dirname "$(readlink -f "$(command -v go)")")")
+GO_SRC=$(dirname "$(readlink -f "$GO_HOST/src")")	# Debian's src/ is a link into share/
+
+setup_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	command -v dockerd >/dev/null || return 0
+	DOCKER=$(command -v /usr/bin/docker docker | head -n1)
+	if DOCKER_HOST=$("$BATS_TEST_DIRNAME/../containers/dockerd.sh" up 2>"$BATS_FILE_TMPDIR/why"); then
+		export DOCKER_HOST DOCKER
+		touch "$BATS_FILE_TMPDIR/up"
+		IMAGE=$("$BATS_TEST_DIRNAME/../containers/mkimage.sh" -d) || IMAGE=
+	else
+		IMAGE=
+	fi
+	export IMAGE
+}
+
+teardown_file() {
+	[ ! -e "$BATS_FILE_TMPDIR/up" ] || "$BATS_TEST_DIRNAME/../containers/dockerd.sh" down
+}
+
+setup() {
+	gt_setup
+	command -v dockerd >/dev/null || skip "docker.io not installed (make deps)"
+	[ -e "$BATS_FILE_TMPDIR/up" ] ||
+		skip "dockerd cannot run here: $(cat "$BATS_FILE_TMPDIR/why" 2>/dev/null)"
+	[ -n "${IMAGE:-}" ] || skip "the test image could not be built (tests/containers/mkimage.sh -d)"
+	copy_module
+	chmod -R a+rwX "$MOD"
+	CTR=ctr-docker-$$-$BATS_TEST_NUMBER
+	export CTR
+}
+
+teardown() {
+	"$DOCKER" rm -f "$CTR" >/dev/null 2>&1 || true
+	gt_teardown
+}
+
+# dk [DOCKER-OPTIONS...] -- CMD...: run CMD in the test image as container $CTR
+dk() {
+	local opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	"$DOCKER" run --rm --network=none --name "$CTR" \
+		--ulimit nofile=1024:4096 --ulimit nproc=4096:4096 \
+		-v "$GO_HOST:$GO_HOST:ro" -v "$GO_SRC:$GO_SRC:ro" \
+		-v "$MOD:/src" -w /src -e PATH="$GO_HOST/bin:/usr/bin:/bin" \
+		-e CGO_ENABLED=0 -e GOPROXY=off -e GOFLAGS=-mod=mod -e GOTOOLCHAIN=local \
+		"${opts[@]}" "$IMAGE" "$@"
+}
+
+dk_findings() {
+	jq -cR --arg C "$CTR" "fromjson? | select(.type == \"finding\" and .container_name == \$C
+		and (${1:-true}))" "$OUT"
+}
+
+# the exit events of go commands in $CTR, waiting for the first (20 s)
+dk_exits() {
+	wait_json ".type == \"exit\" and .container_name == \"$CTR\"" 20 >/dev/null || true
+	sleep 0.3
+	jq -cR --arg C "$CTR" 'fromjson? | select(.type == "exit" and .container_name == $C)' "$OUT"
+}
+
+@test "docker: a clean go build and go test: exit events name the container, zero findings" {
+	start_daemon
+	run dk --cidfile "$T/cid" -- sh -c 'go build -o /tmp/m . && go test -count=1 .'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	x=$(dk_exits)
+	stop_daemon
+	echo "$x"
+	[ "$(count <<<"$x")" -ge 2 ]
+	jq -se --arg id "$(cat "$T/cid")" 'all(.container_runtime == "docker"
+		and .container_id == $id and .exit_code == 0 and (.ns_pid | type) == "number"
+		and .ns_pid != .pid and has("host_path") == false)' <<<"$x"
+	# docker's default profile answers clone3 with ENOSYS (glibc falls back): no finding
+	[ -z "$(dk_findings)" ]
+}
+
+@test "docker: --tmpfs /tmp (noexec unless it says exec) with go test: fixed at --tmpfs" {
+	start_daemon
+	run dk --tmpfs /tmp -- go test -count=1 .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fork/exec /tmp/go-build"*"permission denied"* ]]
+	dk_exits >/dev/null
+	stop_daemon
+	f=$(dk_findings '.cause == "noexec"')
+	echo "$f"
+	[ "$(count <<<"$f")" -eq 1 ]
+	jq -e '.container_runtime == "docker" and (.container_id | length) == 64
+		and .syscall == "execve" and .mount_point == "/tmp" and .fs_type == "tmpfs"
+		and (.path | startswith("/tmp/go-build")) and .ns_pid < .pid
+		and .fix_layer == "docker --tmpfs"
+		and (.explanation | contains("docker mounted this tmpfs"))
+		and (.explanation | contains("default unless its options say exec"))
+		and (.fix | contains("--tmpfs /tmp:rw,exec")) and (.fix | contains("remount") | not)' <<<"$f"
+	[ -z "$(dk_findings '.cause != "noexec"')" ]
+	# as the fix says: the same test passes, and no finding
+	: >"$OUT"
+	start_daemon
+	run dk --tmpfs /tmp:rw,exec -- go test -count=1 .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	dk_exits >/dev/null
+	stop_daemon
+	[ -z "$(dk_findings)" ]
+}
+
+@test "docker: --user a uid the image has no home for: GOCACHE under /, fixed at --user" {
+	start_daemon
+	run dk --user 4242:4242 -- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mkdir /.cache: permission denied"* ]]
+	dk_exits >/dev/null
+	stop_daemon
+	f=$(dk_findings '.cause == "permission"')
+	echo "$f"
+	[ "$(count <<<"$f")" -eq 1 ]
+	jq -e '.go_dir == "GOCACHE" and .go_dir_path == "/.cache/go-build" and .uid == 4242
+		and .path == "/.cache" and .fix_layer == "docker --user"
+		and (.explanation | contains("docker runs the container as uid 4242 (--user)"))
+		and (.fix | contains("--tmpfs /gocache:rw,exec -e GOCACHE=/gocache"))' <<<"$f"
+	# as the fix says
+	: >"$OUT"
+	start_daemon
+	run dk --user 4242:4242 --tmpfs /gocache:rw,exec -e GOCACHE=/gocache -- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	dk_exits >/dev/null
+	stop_daemon
+	[ -z "$(dk_findings)" ]
+}
+
+@test "docker: containers one after another, their namespace numbers reused: each its own name" {
+	start_daemon
+	for i in 1 2 3; do
+		CTR=ctr-docker-$$-$BATS_TEST_NUMBER-$i
+		run dk --cidfile "$T/cid$i" -- go version
+		[ "$status" -eq 0 ]
+		dk_exits >/dev/null
+	done
+	stop_daemon
+	for i in 1 2 3; do
+		x=$(jq -cR --arg C "ctr-docker-$$-$BATS_TEST_NUMBER-$i" \
+			'fromjson? | select(.type == "exit" and .container_name == $C)' "$OUT")
+		echo "$i: $x"
+		[ "$(count <<<"$x")" -eq 1 ]
+		jq -e --arg id "$(cat "$T/cid$i")" '.container_id == $id' <<<"$x"
+	done
+}
