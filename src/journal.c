@@ -45,12 +45,20 @@ static void finding(const struct gt_event_view *ev)
 {
 	const struct gt_finding *f = ev->f;
 	const char *cause = gt_cause_name(f->cause), *dir = gt_go_dir_name(f->go_dir);
-	char argv[1024] = "", ns_pid[16] = "";
+	char argv[1024] = "", ns_pid[16] = "", ns_uid[16] = "", ns_gid[16] = "";
 	size_t n = 0;
+	__u32 in;
 	int r;
 
 	if (f->ns.ns_pid)
 		snprintf(ns_pid, sizeof(ns_pid), "%d", f->ns.ns_pid);
+	/* as the JSON's ns_uid/ns_gid: only in a user namespace other than the host's */
+	if (f->ns.userns) {
+		gt_idmap_inside(&f->ns.uid, f->creds.uid, &in);
+		snprintf(ns_uid, sizeof(ns_uid), "%u", in);
+		gt_idmap_inside(&f->ns.gid, f->creds.gid, &in);
+		snprintf(ns_gid, sizeof(ns_gid), "%u", in);
+	}
 
 	for (int i = 0; i < f->go_argv.argc && n < sizeof(argv) - 1; i++) {
 		int w = snprintf(argv + n, sizeof(argv) - n, "%s%s", i ? " " : "",
@@ -88,6 +96,10 @@ static void finding(const struct gt_event_view *ev)
 			    "GOTRACED_POD=%s", f->ns.pod ? f->ns.pod : "",
 			    "GOTRACED_NS_PID=%s", ns_pid,
 			    "GOTRACED_HOST_PATH=%s", f->ns.host_path ? f->ns.host_path : "",
+			    "GOTRACED_PROCESS_ROOT=%s", f->ns.root ? f->ns.root : "",
+			    "GOTRACED_NS_UID=%s", ns_uid,
+			    "GOTRACED_NS_GID=%s", ns_gid,
+			    "GOTRACED_FIX_LAYER=%s", f->ns.layer ? f->ns.layer : "",
 			    "GOTRACED_JSON=%.*s", (int)ev->json_len - 1, ev->json,
 			    NULL);
 	if (r < 0)
