@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/nsfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "container.h"
@@ -268,6 +269,25 @@ static char *read_text(const char *file, size_t max)
 	return buf;
 }
 
+/*
+ * A user's podman container list: under ~/.local/share/containers/storage,
+ * in the directory of the storage driver (overlay; vfs where the kernel's
+ * overlayfs or fuse-overlayfs is not usable rootless).
+ */
+static char *user_containers_json(uid_t uid)
+{
+	static const char *const drivers[] = { "overlay", "vfs" };
+	struct passwd *pw = getpwuid(uid);
+	char file[PATH_MAX], *text = NULL;
+
+	for (size_t i = 0; pw && !text && i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		snprintf(file, sizeof(file), "%s/.local/share/containers/storage/%s-containers/"
+			 "containers.json", pw->pw_dir, drivers[i]);
+		text = read_text(file, 4 << 20);
+	}
+	return text;
+}
+
 /* Rootless podman keeps its state in the user's home: the uid is in the cgroup path. */
 static bool state_name(const struct gt_runtime *r, const char *id, const char *cg, char *name,
 		       size_t size)
@@ -280,14 +300,8 @@ static bool state_name(const struct gt_runtime *r, const char *id, const char *c
 		return false;
 	snprintf(file, sizeof(file), r->state, id);
 	text = read_text(file, 4 << 20);
-	if (!text && u && !strcmp(r->runtime, "podman")) {
-		struct passwd *pw = getpwuid(strtoul(u + 6, NULL, 10));
-
-		if (pw)
-			snprintf(file, sizeof(file), "%s/.local/share/containers/storage/"
-				 "overlay-containers/containers.json", pw->pw_dir);
-		text = pw ? read_text(file, 4 << 20) : NULL;
-	}
+	if (!text && u && !strcmp(r->runtime, "podman"))
+		text = user_containers_json(strtoul(u + 6, NULL, 10));
 	if (text)
 		ok = gt_state_name(text, r->name_key, id, name, size);
 	free(text);
@@ -478,16 +492,9 @@ static void from_environ(struct entry *e, pid_t pid, __u32 owner)
 	}
 	if (e->rt && !strcmp(e->rt->runtime, "podman") && host && strlen(host) == 12 &&
 	    all_hex_n(host, 12)) {
-		struct passwd *pw = getpwuid(owner);
 		char *at, *q;
 
-		if (pw) {
-			char path[PATH_MAX];
-
-			snprintf(path, sizeof(path), "%s/.local/share/containers/storage/"
-				 "overlay-containers/containers.json", pw->pw_dir);
-			text = read_text(path, 4 << 20);
-		}
+		text = user_containers_json(owner);
 		if (!text)
 			text = read_text(gt_runtimes[0].state, 4 << 20);
 		snprintf(file, sizeof(file), "\"id\":\"%s", host);
@@ -535,10 +542,23 @@ static void resolve(struct entry *e, pid_t pid)
 	}
 	if (!e->rt) {
 		__u32 owner = 0;
+		uid_t creator;
+		int fd;
 
 		for (int i = 0; i < e->uid.n; i++)
 			if (e->uid.e[i].inside == 0)
 				owner = e->uid.e[i].outside;
+		/*
+		 * The user who made the namespace: with --userns=keep-id root inside is one
+		 * of the subordinate ids, the user is its own uid inside (a nested namespace
+		 * its podman made, still owned by that user's uid)
+		 */
+		snprintf(file, sizeof(file), "/proc/%d/ns/user", pid);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && ioctl(fd, NS_GET_OWNER_UID, &creator) == 0 && creator != 0)
+			owner = creator;
+		if (fd >= 0)
+			close(fd);
 		from_environ(e, pid, owner);
 	}
 	gt_debug("ns %lx #%lu of %d: %s %s %s userns %d (%d uid extents)", e->key, e->serial, pid,

@@ -347,6 +347,14 @@ in_chroot() {
 	[ -n "$(jsel '.type == "exit" and .container_runtime == "chroot" and .exit_code == 0')" ]
 }
 
+# rl_podman ARGS...: podman as $GT_USER (rootless, its runtime dir as mkimage.sh -u made it;
+# stdin from /dev/null and bats' fd 3 closed: nothing podman leaves behind may hold them)
+rl_podman() {
+	setpriv --reuid="$GT_USER" --regid="$GT_USER" --init-groups \
+		env HOME="$(getent passwd "$GT_USER" | cut -d: -f6)" \
+		XDG_RUNTIME_DIR="/tmp/gotraced-test-podman-$GT_USER" podman "$@" </dev/null 3>&-
+}
+
 # rl_ctr [PODMAN-OPTIONS...] -- CMD...: ctr as rootless podman of $GT_USER (its
 # subordinate ids 100000-165535; the image imported into its storage once)
 rl_ctr() {
@@ -356,20 +364,76 @@ rl_ctr() {
 	img=$("$BATS_TEST_DIRNAME/../containers/mkimage.sh" -u "$GT_USER") ||
 		{ echo "cannot import the image for $GT_USER"; return 1; }
 	chmod -R a+rwX "$MOD"
-	local rt=/tmp/gotraced-test-podman-$GT_USER opts=()
+	local opts=()
 	while [ "$1" != -- ]; do
 		opts+=("$1")
 		shift
 	done
 	shift
-	setpriv --reuid="$GT_USER" --regid="$GT_USER" --init-groups \
-		env HOME="$(getent passwd "$GT_USER" | cut -d: -f6)" XDG_RUNTIME_DIR="$rt" \
-		podman run --rm --runtime runc --network=none --name "$CTR" \
+	rl_podman run --rm --runtime runc --network=none --name "$CTR" \
 		--ulimit nofile=1024:4096 --ulimit nproc=4096:4096 \
 		-v "$GO_HOST:$GO_HOST:ro" -v "$GO_SHARE:$GO_SHARE:ro" \
 		-v "$MOD:/src" -w /src -e PATH="$GO_HOST/bin:/usr/bin:/bin" \
 		-e CGO_ENABLED=0 -e GOPROXY=off -e GOFLAGS=-mod=mod -e HOME=/tmp \
 		"${opts[@]}" "$img" "$@"
+}
+
+# the host uid of uid N inside a rootless container of $GT_USER: its first subordinate id + N - 1
+rl_host_uid() {
+	local start
+	start=$(awk -F: -v u="$GT_USER" '$1 == u { print $2; exit }' /etc/subuid)
+	echo $((start + $1 - 1))
+}
+
+@test "rootless podman --userns=keep-id: a clean go build and go test as the host user, zero findings" {
+	asan_skip
+	ensure_gtuser
+	mkdir -p "$T/usercache" "$T/rl"
+	chown "$GT_USER:" "$T/usercache" "$T/rl"
+	start_daemon
+	run rl_ctr --userns=keep-id --cidfile "$T/rl/cid" -v "$T/usercache:/gocache" -e GOCACHE=/gocache \
+		-- sh -c 'id -u && go build -o /tmp/m . && go test -count=1 .'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# keep-id: the host user is the same uid inside
+	[ "${lines[0]}" = "$(id -u "$GT_USER")" ]
+	x=$(ctr_exits)
+	stop_daemon
+	echo "$x"
+	[ "$(count <<<"$x")" -ge 2 ]
+	jq -se --arg id "$(cat "$T/rl/cid")" 'all(
+		.container_runtime == "podman" and .container_id == $id and .exit_code == 0
+		and (.ns_pid | type) == "number")' <<<"$x"
+	[ -z "$(ctr_findings)" ]
+	# the cache is the host user's, as the fix below promises
+	[ -n "$(find "$T/usercache" -mindepth 1 -maxdepth 1 -user "$GT_USER" | head -n1)" ]
+}
+
+@test "rootless podman: the fixes it gives work: a :U volume, and podman unshare chown" {
+	asan_skip
+	ensure_gtuser
+	mkdir -p "$T/ucache" "$T/chcache"
+	chown "$GT_USER:" "$T/ucache" "$T/chcache"
+	chmod 0755 "$T/ucache" "$T/chcache"
+	start_daemon
+	run rl_ctr --user 1000:1000 -v "$T/ucache:/gocache:U" -e GOCACHE=/gocache \
+		-- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	ctr_exits >/dev/null
+	# :U chowned the volume to uid 1000 inside: the host uid it maps to
+	[ "$(stat -c %u "$T/ucache")" = "$(rl_host_uid 1000)" ]
+	rl_podman unshare chown -R 1000:1000 "$T/chcache"
+	[ "$(stat -c %u "$T/chcache")" = "$(rl_host_uid 1000)" ]
+	CTR=$CTR-2
+	run rl_ctr --user 1000:1000 -v "$T/chcache:/gocache" -e GOCACHE=/gocache \
+		-- go build -o /dev/null .
+	echo "$output"
+	[ "$status" -eq 0 ]
+	ctr_exits >/dev/null
+	stop_daemon
+	[ -z "$(jq -cR --arg C "${CTR%-2}" 'fromjson? | select(.type == "finding" and
+		(.container_name == $C or .container_name == $C + "-2"))' "$OUT")" ]
 }
 
 @test "rootless podman: a volume owned by the host user is root's inside: --userns=keep-id or :U" {
@@ -386,8 +450,9 @@ rl_ctr() {
 	stop_daemon
 	f=$(ctr_findings '.cause == "permission"' | head -n1)
 	echo "$f"
-	jq -e --arg T "$T" --arg u "$(id -u "$GT_USER")" '.container_runtime == "podman"
-		and (.container_id | length) == 64 and .ns_uid == 1000 and .uid == 100999
+	jq -e --arg T "$T" --arg u "$(id -u "$GT_USER")" --argjson h "$(rl_host_uid 1000)" '
+		.container_runtime == "podman"
+		and (.container_id | length) == 64 and .ns_uid == 1000 and .uid == $h
 		and (.explanation | contains("owned by uid 0 (host uid " + $u + ")"))
 		and .fix_layer == "podman --userns / :U" and (.fix | contains("--userns=keep-id"))
 		and (.fix | contains("-v " + $T + "/usercache:/gocache:U"))
