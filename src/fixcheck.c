@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include "diagnose.h"
@@ -87,28 +88,72 @@ static const struct gt_fix_probe machine = { probe_mount, probe_space };
  * the root of each go command's namespace, seen at its exec (a small ring).
  */
 #define PINNED_ROOTS 32
-static struct { unsigned mntns; int fd; } pinned[PINNED_ROOTS];
+static struct { unsigned mntns; int fd; __u64 id; } pinned[PINNED_ROOTS];
 static unsigned pinned_next;
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, __u64)	/* Linux 6.8: never reused */
+#endif
+
+static __u64 mntns_id(pid_t pid)
+{
+	char buf[64];
+	__u64 id = 0;
+	int fd;
+
+	snprintf(buf, sizeof(buf), "/proc/%d/ns/mnt", pid);
+	fd = open(buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, NS_GET_MNTNS_ID, &id))
+		id = 0;
+	close(fd);
+	return id;
+}
 
 void gt_fix_pin_root(unsigned mntns, pid_t pid)
 {
+	struct stat st, old;
 	char buf[64];
+	__u64 id;
 	int fd, i;
 
 	if (!mntns)
 		return;
-	for (i = 0; i < PINNED_ROOTS; i++)
-		if (pinned[i].fd > 0 && pinned[i].mntns == mntns)
-			return;
 	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
 	fd = open(buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	id = mntns_id(pid);
+	/*
+	 * Namespace numbers are reused once a namespace is freed (the next container
+	 * or unshare often gets the last one's number): another namespace id, or
+	 * where the kernel has none another root, is a new namespace and replaces
+	 * the old handle, whose namespace is gone
+	 */
+	for (i = 0; i < PINNED_ROOTS; i++) {
+		bool same;
+
+		if (pinned[i].fd <= 0 || pinned[i].mntns != mntns)
+			continue;
+		same = id && pinned[i].id ? id == pinned[i].id :
+		       !fstat(fd, &st) && !fstat(pinned[i].fd, &old) && st.st_dev == old.st_dev &&
+		       st.st_ino == old.st_ino;
+		if (same) {
+			close(fd);
+			return;
+		}
+		close(pinned[i].fd);
+		pinned[i].fd = fd;
+		pinned[i].id = id;
+		return;
+	}
 	i = pinned_next++ % PINNED_ROOTS;
 	if (pinned[i].fd > 0)
 		close(pinned[i].fd);
 	pinned[i].mntns = mntns;
 	pinned[i].fd = fd;
+	pinned[i].id = id;
 }
 
 static void pinned_root(unsigned mntns, char *root, size_t size)
