@@ -29,7 +29,8 @@ enum cond {
 /*
  * {rt} runtime, {mnt} mount point, {var} Go variable, {dir} its directory,
  * {sc} syscall, {uid} "uid N" inside, {nsuid} N, {owner} the owner in both views, {cg}
- * cgroup, {hostdir} the host's path of {dir} (a volume's source).
+ * cgroup, {hostdir} the host's path of {dir} (a volume's source), {vol} a volume name for
+ * {var} (gocache, gotmp, gomodcache).
  * runtime "*" is any container runtime (not a chroot); "userns" a user
  * namespace without a runtime (unshare). First matching row wins.
  * Where each came from: podman-run(1) and docker-run(1) of Debian 12
@@ -59,13 +60,19 @@ static const struct layer_row {
 	  "without it: --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp" },
 	{ "kubernetes", GC_READ_ONLY, ROOT_FS, "securityContext.readOnlyRootFilesystem",
 	  "the pod's securityContext sets readOnlyRootFilesystem: true",
-	  "keep readOnlyRootFilesystem and mount an emptyDir volume for the cache: volumeMounts: "
-	  "[{name: gocache, mountPath: /cache}] with env {var}=/cache (never a directory on the "
-	  "read-only root)" },
+	  "keep readOnlyRootFilesystem and mount an emptyDir volume for it: volumes: [{name: "
+	  "{vol}, emptyDir: {}}], volumeMounts: [{name: {vol}, mountPath: /{vol}}] with env "
+	  "{var}=/{vol} (never a directory on the read-only root)" },
+	/* docker's --read-only leaves /tmp read-only too; podman's mounts tmpfs on /tmp, /var/tmp */
+	{ "docker", GC_READ_ONLY, ROOT_FS, "{rt} --read-only",
+	  "the container's root file system is read-only (docker run --read-only), /tmp with it: "
+	  "docker mounts no tmpfs there",
+	  "give {var} a tmpfs or volume of its own, never a directory on the same root: docker run "
+	  "--tmpfs /{vol}:rw,exec -e {var}=/{vol} (or -v {vol}:/{vol} -e {var}=/{vol})" },
 	{ "*", GC_READ_ONLY, ROOT_FS, "{rt} --read-only",
 	  "the container's root file system is read-only ({rt} run --read-only)",
-	  "give {var} a volume or tmpfs of its own, never a directory on the same root: {rt} run "
-	  "--tmpfs /gocache:rw -e {var}=/gocache (or -v gocache:/gocache -e {var}=/gocache)" },
+	  "give {var} a tmpfs or volume of its own, never a directory on the same root: {rt} run "
+	  "--tmpfs /{vol}:rw,exec -e {var}=/{vol} (or -v {vol}:/{vol} -e {var}=/{vol})" },
 	{ "kubernetes", GC_READ_ONLY, ANY, "volumeMounts.readOnly",
 	  "{mnt} is mounted read-only in the pod (a volumeMount with readOnly: true, or a "
 	  "configMap, secret or projected volume, which are always read-only)",
@@ -182,6 +189,9 @@ static char *expand(const char *tpl, const struct gt_finding *f, const char *own
 			v = f->go_dir == GD_GOTMPDIR || f->go_dir == GD_TMPDIR ? "GOTMPDIR" :
 			    f->go_dir != GD_NONE && f->go_dir != GD_GOROOT && f->go_dir != GD_MODULE ?
 			    gt_go_dir_name(f->go_dir) : "GOCACHE";
+		else if (TOK("vol"))	/* a volume's name and mount point for {var} */
+			v = f->go_dir == GD_GOTMPDIR || f->go_dir == GD_TMPDIR ? "gotmp" :
+			    f->go_dir == GD_GOMODCACHE ? "gomodcache" : "gocache";
 		else if (TOK("dir"))
 			v = f->go_dir_path ? f->go_dir_path : f->path ? f->path : "DIR";
 		else if (TOK("sc"))

@@ -65,9 +65,23 @@ static void kube_read_only_root(void **state)
 	assert_string_equal(f->ns.layer, "securityContext.readOnlyRootFilesystem");
 	contains(f->explanation, "readOnlyRootFilesystem: true");
 	contains(f->fix, "emptyDir");
-	contains(f->fix, "GOCACHE=/cache");
+	contains(f->fix, "mountPath: /gocache");
+	contains(f->fix, "GOCACHE=/gocache");
 	lacks(f->fix, "$HOME");
 	assert_false(f->fix_checked);
+	gt_finding_free(f);
+}
+
+static void docker_read_only_tmp(void **state)
+{
+	/* docker run --read-only: go's work dir in /tmp, on the read-only root */
+	struct gt_finding *f = finding("docker", GC_READ_ONLY, "/tmp/go-build1", "/", "overlay",
+				       GD_TMPDIR, "/tmp");
+
+	gt_layer_explain(f);
+	assert_string_equal(f->ns.layer, "docker --read-only");
+	contains(f->explanation, "/tmp with it: docker mounts no tmpfs there");
+	contains(f->fix, "docker run --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp");
 	gt_finding_free(f);
 }
 
@@ -216,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kube_read_only_root), cmocka_unit_test(kube_read_only_volume),
+		cmocka_unit_test(docker_read_only_tmp),
 		cmocka_unit_test(kube_no_home),	       cmocka_unit_test(kube_volume_owner),
 		cmocka_unit_test(kube_seccomp),	       cmocka_unit_test(kube_noexec),
 		cmocka_unit_test(kube_selinux),	       cmocka_unit_test(podman_selinux_labels),
