@@ -236,16 +236,6 @@ EOF
 		and (.fix | contains("--memory")) and (.cgroup | contains("libpod-"))' <<<"$f"
 }
 
-# root may map 100000-165535 (newuidmap checks /etc/subuid, /etc/subgid), as for gtuser
-ensure_root_subids() {
-	local f
-	for f in /etc/subuid /etc/subgid; do
-		grep -q '^root:100000:65536$' "$f" 2>/dev/null ||
-			flock "$f" sh -c "grep -q '^root:100000:65536\$' $f || echo root:100000:65536 >>$f"
-	done
-	command -v newuidmap >/dev/null || skip "newuidmap not installed (uidmap, make deps)"
-}
-
 # userns_go UID DIR CMD...: a rootless-podman-like user namespace (host 100000-165535
 # is 0-65535 inside) as uid 1000 (host 101000), running CMD with GOCACHE=DIR
 userns_go() {

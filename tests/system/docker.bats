@@ -165,3 +165,80 @@ dk_exits() {
 		jq -e --arg id "$(cat "$T/cid$i")" '.container_id == $id' <<<"$x"
 	done
 }
+
+# ro_step OPTIONS...: go build under --read-only with OPTIONS; the read_only finding
+ro_step() {
+	: >"$OUT"
+	start_daemon
+	run dk --read-only -e HOME=/root "$@" -- go build -o /dev/null .
+	echo "$output" >&2
+	[ "$status" -ne 0 ] || { echo "go build passed" >&2; return 1; }
+	dk_exits >/dev/null
+	stop_daemon
+	dk_findings '.cause == "read_only"' | head -n1
+}
+
+@test "docker: --read-only root (/tmp with it): a tmpfs each for go's work dir and GOCACHE, as the fixes say" {
+	# docker mounts no tmpfs on /tmp (podman does): go's work dir is refused first
+	f=$(ro_step)
+	echo "$f"
+	jq -e '. as $f | .go_dir == "TMPDIR" and .mount_point == "/"
+		and .fix_layer == "docker --read-only"
+		and (.explanation | contains("/tmp with it"))
+		and (.fix | contains("docker run --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp"))
+		and (.host_path | startswith("/var/lib/docker/overlay2/"))
+		and (.host_path | endswith("/merged" + $f.path))' <<<"$f"
+	# that fix, then the cache under HOME on the same root
+	f=$(ro_step --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp)
+	echo "$f"
+	jq -e '.go_dir == "GOCACHE" and .mount_point == "/" and .fix_layer == "docker --read-only"
+		and (.fix | contains("docker run --tmpfs /gocache:rw,exec -e GOCACHE=/gocache"))
+		and (.fix | contains("$HOME") | not)' <<<"$f"
+	# both: clean
+	: >"$OUT"
+	start_daemon
+	run dk --read-only -e HOME=/root --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp \
+		--tmpfs /gocache:rw,exec -e GOCACHE=/gocache -- sh -c 'go build -o /dev/null . && go test -count=1 .'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	dk_exits >/dev/null
+	stop_daemon
+	[ -z "$(dk_findings)" ]
+}
+
+@test "docker: its default seccomp profile refuses a test's kcmp: fixed at --security-opt seccomp" {
+	[ "$(uname -m)" = x86_64 ] || skip "kcmp's number is written for x86_64"
+	mkdir -p "$MOD/kc"
+	cat >"$MOD/kc/kc_test.go" <<'EOG'
+package kc
+
+import (
+	"os"
+	"syscall"
+	"testing"
+)
+
+func TestKcmp(t *testing.T) {
+	const sysKcmp = 312 // x86_64; Go 1.19's syscall package has no SYS_KCMP
+	p := uintptr(os.Getpid())
+	if _, _, e := syscall.Syscall6(sysKcmp, p, p, 0, 0, 0, 0); e != 0 {
+		t.Fatal("kcmp:", e)
+	}
+}
+EOG
+	chmod -R a+rwX "$MOD"
+	start_daemon
+	run dk -- go test -count=1 ./kc
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"kcmp: operation not permitted"* ]]
+	dk_exits >/dev/null
+	stop_daemon
+	f=$(dk_findings '.cause == "seccomp"')
+	echo "$f"
+	[ "$(count <<<"$f")" -eq 1 ]
+	jq -e '.syscall == "kcmp" and .errno == "EPERM" and .role == "test"
+		and (.explanation | contains("docker'"'"'s default"))
+		and .fix_layer == "docker --security-opt seccomp"
+		and (.fix | contains("docker run --security-opt seccomp="))' <<<"$f"
+}

@@ -150,6 +150,16 @@ warm_gocache() {
 	fi
 }
 
+# root may map 100000-165535 (newuidmap checks /etc/subuid, /etc/subgid), as for gtuser
+ensure_root_subids() {
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		grep -q '^root:100000:65536$' "$f" 2>/dev/null ||
+			flock "$f" sh -c "grep -q '^root:100000:65536\$' $f || echo root:100000:65536 >>$f"
+	done
+	command -v newuidmap >/dev/null || skip "newuidmap not installed (uidmap, make deps)"
+}
+
 ensure_gtuser() {
 	id "$GT_USER" >/dev/null 2>&1 || useradd -m "$GT_USER" >/dev/null 2>&1 ||
 		id "$GT_USER" >/dev/null 2>&1 || skip "cannot create user $GT_USER"

@@ -49,6 +49,34 @@ teardown() { gt_teardown; }
 	grep -q '^-- fbd83615193442eb8910bfda2ccf422d$' "$GT_ROOT/systemd/gotraced.catalog"
 }
 
+@test "journal: a finding in a user namespace carries GOTRACED_NS_UID, NS_GID and FIX_LAYER" {
+	ensure_root_subids
+	copy_module
+	chmod -R a+rwX "$MOD"
+	mkdir -m 0755 "$T/rootcache"
+	cat >"$T/inside.sh" <<-EOS
+		cd "$MOD"
+		"$GOTRACED" --journal -o "$OUT" -- unshare --user --map-users=100000,0,65536 \
+			--map-groups=100000,0,65536 --setuid 1000 --setgid 1000 \
+			env HOME=$T GOCACHE=$T/rootcache go build -o /dev/null . 2>"$ERR"
+		journalctl --sync
+		journalctl -o json --no-pager SYSLOG_IDENTIFIER=gotraced >"$T/journal.json"
+	EOS
+	run "$BATS_TEST_DIRNAME/helpers/journal-ns.sh" sh "$T/inside.sh"
+	[ "$status" -ne 77 ] || skip "systemd-journald cannot run in a private namespace here"
+	echo "$output"
+	dump_out
+	f=$(jq -c 'select(.GOTRACED_TYPE == "finding" and .GOTRACED_GO_DIR == "GOCACHE")' \
+		"$T/journal.json" | head -n1)
+	echo "journal entry: $f"
+	[ -n "$f" ]
+	jq -e '.GOTRACED_CAUSE == "permission" and .GOTRACED_UID == "101000"
+		and .GOTRACED_NS_UID == "1000" and .GOTRACED_NS_GID == "1000"
+		and .GOTRACED_FIX_LAYER == "user namespace" and .GOTRACED_CONTAINER_RUNTIME == ""
+		and .GOTRACED_PROCESS_ROOT == ""
+		and (.GOTRACED_JSON | fromjson | .ns_uid == 1000 and .fix_layer == "user namespace")' <<<"$f"
+}
+
 @test "journal upload: findings travel through systemd-journal-upload to a systemd-journal-remote on localhost" {
 	[ -x /lib/systemd/systemd-journal-remote ] && [ -x /lib/systemd/systemd-journal-upload ] ||
 		skip "systemd-journal-remote not installed (make deps)"
