@@ -48,6 +48,13 @@ teardown() {
 	gt_teardown
 }
 
+# The ASan run (SUITE=asan) keeps the tests whose daemon code differs from podman's
+# (docker's cgroup and state file, namespace reuse); the layer rows are podman's paths.
+asan_skip() {
+	[ "${SUITE:-system}" != asan ] ||
+		skip "same daemon code as the podman tests the ASan run keeps; run by the system suite"
+}
+
 # dk [DOCKER-OPTIONS...] -- CMD...: run CMD in the test image as container $CTR
 dk() {
 	local opts=()
@@ -93,6 +100,7 @@ dk_exits() {
 }
 
 @test "docker: --tmpfs /tmp (noexec unless it says exec) with go test: fixed at --tmpfs" {
+	asan_skip
 	start_daemon
 	run dk --tmpfs /tmp -- go test -count=1 .
 	echo "$output"
@@ -123,6 +131,7 @@ dk_exits() {
 }
 
 @test "docker: --user a uid the image has no home for: GOCACHE under /, fixed at --user" {
+	asan_skip
 	start_daemon
 	run dk --user 4242:4242 -- go build -o /dev/null .
 	echo "$output"
@@ -179,6 +188,7 @@ ro_step() {
 }
 
 @test "docker: --read-only root (/tmp with it): a tmpfs each for go's work dir and GOCACHE, as the fixes say" {
+	asan_skip
 	# docker mounts no tmpfs on /tmp (podman does): go's work dir is refused first
 	f=$(ro_step)
 	echo "$f"
@@ -207,6 +217,7 @@ ro_step() {
 }
 
 @test "docker: its default seccomp profile refuses a test's kcmp: fixed at --security-opt seccomp" {
+	asan_skip
 	[ "$(uname -m)" = x86_64 ] || skip "kcmp's number is written for x86_64"
 	mkdir -p "$MOD/kc"
 	cat >"$MOD/kc/kc_test.go" <<'EOG'
