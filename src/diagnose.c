@@ -324,7 +324,8 @@ static enum dac dac_refusal(const struct gt_finding *f, char **why, char **who)
 	/* only an absolute path can be walked (an empty one ran off the buffer) */
 	if (!f->path || f->path[0] != '/')
 		return DAC_UNKNOWN;
-	root_of(f->pid, root, sizeof(root));
+	/* the process has usually ended by now (the hold): its namespace's pinned root then */
+	gt_examine_root(f, root, sizeof(root));
 	d = dac_walk(f, root, why, who);
 	if (root[0] && stat_in(root, "/", &st)) {
 		free(*why);
@@ -501,13 +502,13 @@ static bool chown_is_safe(const struct gt_finding *f)
 	return true;
 }
 
-/* Does path exist as the process sees it (its root while it lives)? */
+/* Does path exist as the process sees it (its root, or its namespace's pinned one)? */
 static bool exists(const struct gt_finding *f, const char *path)
 {
 	char root[64];
 	struct stat st;
 
-	root_of(f->pid, root, sizeof(root));
+	gt_examine_root(f, root, sizeof(root));
 	return stat_in(root, path, &st) == 0;
 }
 
@@ -556,7 +557,7 @@ static char *module_root(const struct gt_finding *f, const char *pkg)
 	char root[64], *d = strdup(pkg), *s;
 	struct stat st;
 
-	root_of(f->pid, root, sizeof(root));
+	gt_examine_root(f, root, sizeof(root));
 	while (d && d[1]) {
 		char mod[PATH_MAX + 8];
 
