@@ -174,6 +174,16 @@ $(GUEST_OUT)/go: $(wildcard tests/guest/gomod/gtgo/*.go) | $(GUEST_OUT)
 	$(Q)cd tests/guest/gomod && CGO_ENABLED=0 GOARCH=$(GOARCH) GOPROXY=off GOFLAGS= \
 		go build -o $(abspath $@) ./gtgo
 
+# the same go stand-in as a 32-bit x86 binary: its calls enter through the
+# ia32 table (GOARCH=386 on an x86-64 kernel with IA32 emulation)
+ifeq ($(GOARCH),amd64)
+GUEST_BINS += $(GUEST_OUT)/go386
+endif
+$(GUEST_OUT)/go386: $(wildcard tests/guest/gomod/gtgo/*.go) | $(GUEST_OUT)
+	$(call msg,GO,$@)
+	$(Q)cd tests/guest/gomod && CGO_ENABLED=0 GOARCH=386 GOPROXY=off GOFLAGS= \
+		go build -o $(abspath $@) ./gtgo
+
 guest-bins: $(GUEST_BINS)
 
 # Everything the arm64 guest of the kernel matrix runs, cross-built.

@@ -23,6 +23,14 @@ struct {
 	__type(value, struct gt_syscall_desc);
 } syscalls SEC(".maps");
 
+/* The same for 32-bit calls (x86-64's ia32 table: other numbers, other registers). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GT_NR_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct gt_syscall_desc);
+} syscalls32 SEC(".maps");
+
 /* How calls outside the table are read: no path, no fd. */
 const struct gt_syscall_desc other_call = {
 	.kind = GT_SC_OTHER, .path_arg = GT_ARG_NONE, .dfd_arg = GT_ARG_NONE,
@@ -34,8 +42,21 @@ const struct gt_syscall_desc other_call = {
  * return value has replaced x0 by sys_exit: the first argument is in
  * orig_x0, the others in x1..x5.
  */
-static __always_inline __u64 arg(struct pt_regs *r, int i)
+static __always_inline __u64 arg(struct pt_regs *r, int i, bool compat)
 {
+#if defined(__TARGET_ARCH_x86)
+	/* ia32: ebx, ecx, edx, esi, edi, ebp, 32 bits each */
+	if (compat) {
+		switch (i) {
+		case 0: return (__u32)BPF_CORE_READ(r, bx);
+		case 1: return (__u32)BPF_CORE_READ(r, cx);
+		case 2: return (__u32)BPF_CORE_READ(r, dx);
+		case 3: return (__u32)BPF_CORE_READ(r, si);
+		case 4: return (__u32)BPF_CORE_READ(r, di);
+		case 5: return (__u32)BPF_CORE_READ(r, bp);
+		}
+	}
+#endif
 #if defined(__TARGET_ARCH_arm64)
 	switch (i) {
 	case 0: return BPF_CORE_READ(r, orig_x0);
@@ -422,7 +443,8 @@ __noinline int rep_key(__u64 desc, __s64 ret, __u32 nr, __u32 maybe)
 	k->cred = (__u64)BPF_CORE_READ(t, cred);
 	k->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	k->flags = BPF_CORE_READ(t, seccomp.mode) | (BPF_CORE_READ(t, atomic_flags) & 1) << 8 |
-		   (BPF_CORE_READ(t, ptrace) ? 1 : 0) << 9;
+		   (BPF_CORE_READ(t, ptrace) ? 1 : 0) << 9 |
+		   (call_arch(t) == AUDIT_ARCH_I386) << 10;	/* nr of the ia32 table */
 	k->nofile_cur = BPF_CORE_READ(&rl[RLIMIT_NOFILE], rlim_cur);
 	k->path_hash = ph;
 	k->path2_hash = ph2;
@@ -521,7 +543,7 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	const struct gt_syscall_desc *d;
 	struct gt_syserr_event *e;
 	struct gt_scratch *s;
-	bool wanted = true, maybe;
+	bool wanted = true, maybe, compat;
 	struct gt_rep_buf *r;
 	char *data;
 	int i;
@@ -530,7 +552,11 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	maybe = maybe_filtered(t, nr);
 	if (!all_errors && !(errno_mask[(err >> 6) & 3] & (1ULL << (err & 63))))
 		wanted = false;
-	d = bpf_map_lookup_elem(&syscalls, &nr);
+	compat = call_arch(t) == AUDIT_ARCH_I386;
+	if (compat)
+		d = bpf_map_lookup_elem(&syscalls32, &nr);
+	else
+		d = bpf_map_lookup_elem(&syscalls, &nr);
 	if (!d || d->kind == GT_SC_NONE) {
 		if (!all_errors)
 			wanted = false;
@@ -552,7 +578,7 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 
 		__builtin_memcpy(&desc, d, sizeof(desc));
 		for (i = 0; i < 6; i++)
-			r->raw[i] = arg(regs, i);
+			r->raw[i] = arg(regs, i, compat);
 		r->ip = PT_REGS_IP_CORE(regs);
 		r = rep_key(desc, ret, nr, maybe) ? get_rep() : NULL;
 		if (r)
@@ -599,10 +625,10 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 	e->nr = nr;
 	e->ret = ret;
 	for (i = 0; i < 6; i++)
-		e->args[i] = arg(regs, i);
+		e->args[i] = arg(regs, i, compat);
 	e->path_len = e->dir_len = e->path2_len = e->dir2_len = e->fd_path = e->cg_len = 0;
 	e->trunc = 0;
-	e->limits.flags = se_flags;
+	e->limits.flags = se_flags | (compat ? GT_SE_COMPAT : 0);
 	fill_limits(t, &e->limits);
 	if (d->kind == GT_SC_PROC)
 		pids_limit(t, &e->limits, &pids_css);

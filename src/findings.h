@@ -34,6 +34,7 @@ struct gt_finding {
 	struct gt_argv go_argv;
 	char go_version[32];		/* the go command's release, "" unknown */
 	char syscall[32];		/* "" for a kill */
+	bool compat;			/* a 32-bit call (x86-64's ia32 table): "abi":"i386" */
 	int err;			/* positive errno, 0 for a kill */
 	long open_flags;		/* open/openat/creat flags, -1 when unknown */
 	int signal;			/* terminating signal for a kill */

@@ -444,7 +444,8 @@ static void raw_key(struct gt_finding *f, const struct gt_syserr_event *e,
 	if (p)
 		gt_godirs_free(&g);
 	/* f->lsm, not e->lsm: only the copy is known to be NUL-terminated */
-	asprintf(&f->raw_key, "%d|%d|%u|%u|%d|%s|%.*s", e->nr, f->err, e->creds.fsuid,
+	asprintf(&f->raw_key, "%d%s|%d|%u|%u|%d|%s|%.*s", e->nr, f->compat ? "c" : "", f->err,
+		 e->creds.fsuid,
 		 f->limits.flags & GT_SE_SKIPPED, f->lsm.hook | f->lsm.have_avc << 4,
 		 f->lsm.tcontext, (int)span, f->path ? f->path : "");
 }
@@ -507,12 +508,14 @@ static void syserr_calls(const struct gt_syserr_event *e, size_t size, __u32 fla
 	f = finding_for(&e->hdr, e->go_pid, p);
 	if (!f)
 		return;
-	gt_syscall_name(e->nr, f->syscall, sizeof(f->syscall));
+	/* a 32-bit call (GOARCH=386 on x86-64): its numbers are the ia32 table's */
+	f->compat = e->limits.flags & GT_SE_COMPAT;
+	gt_syscall_name_abi(e->nr, f->compat, f->syscall, sizeof(f->syscall));
 	f->err = -e->ret;
 	f->open_flags = !strcmp(f->syscall, "open") ? (long)e->args[1] :
 			!strcmp(f->syscall, "openat") ? (long)e->args[2] :
 			!strcmp(f->syscall, "creat") ? O_CREAT | O_WRONLY | O_TRUNC : -1;
-	if (gt_syscall_kind(e->nr) == GT_SC_LIMIT) {
+	if (gt_syscall_kind_abi(e->nr, f->compat) == GT_SC_LIMIT) {
 		bool pr = !strcmp(f->syscall, "prlimit64");
 
 		f->rlimit = (int)e->args[pr ? 1 : 0];
@@ -565,7 +568,7 @@ static void syserr_calls(const struct gt_syserr_event *e, size_t size, __u32 fla
 	mounts_of(f, e->hdr.mntns, p);
 	place(f, p);
 	host_view(f, e->hdr.mntns, p);
-	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind(e->nr), &f->mount);
+	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind_abi(e->nr, f->compat), &f->mount);
 	gt_diagnose(f);
 	gt_layer_explain(f);
 	make_key(f);
@@ -635,8 +638,10 @@ static void on_signal(const struct gt_signal_event *e)
 	if (!p)
 		return;
 	/* a seccomp trap's SIGSYS is caught (Go's runtime catches it) and still ends it */
-	if (e->sig == SIGSYS && e->code == 1 /* SYS_SECCOMP */)
+	if (e->sig == SIGSYS && e->code == 1 /* SYS_SECCOMP */) {
 		p->seccomp_syscall = e->syscall;
+		p->seccomp_compat = e->arch == 0x40000003 /* AUDIT_ARCH_I386 */;
+	}
 	if (e->flags & GT_SIG_HANDLED) {
 		/* caught: it kills nothing by itself; the exit says whether it mattered */
 		if (e->sender_pid != e->hdr.pid)
@@ -814,7 +819,9 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 		f->cause = GC_SECCOMP;
 		f->action = sig ? "kill" : "trap";
 		f->sig_syscall = p->seccomp_syscall;
-		gt_syscall_name(p->seccomp_syscall, f->syscall, sizeof(f->syscall));
+		gt_syscall_name_abi(p->seccomp_syscall, p->seccomp_compat, f->syscall,
+				    sizeof(f->syscall));
+		f->compat = p->seccomp_compat;
 		f->signal = SIGSYS;
 	} else if (k) {
 		f->sender_pid = k->sender;

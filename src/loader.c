@@ -58,12 +58,8 @@ static int share_maps(struct gt_bpf *b, struct bpf_object *obj)
 	return 0;
 }
 
-static int fill_syscalls(struct gt_bpf *b)
+static int fill_table(int fd, const struct gt_syscall_desc *table)
 {
-	static struct gt_syscall_desc table[GT_NR_SYSCALLS];
-	int fd = bpf_map__fd(b->syserr->maps.syscalls);
-
-	gt_syscalls_fill(table);
 	for (__u32 nr = 0; nr < GT_NR_SYSCALLS; nr++) {
 		if (!table[nr].kind)
 			continue;
@@ -71,6 +67,20 @@ static int fill_syscalls(struct gt_bpf *b)
 			return -errno;
 	}
 	return 0;
+}
+
+/* The native table and the 32-bit one (x86-64's ia32 calls). */
+static int fill_syscalls(struct gt_bpf *b)
+{
+	static struct gt_syscall_desc table[GT_NR_SYSCALLS];
+	int err;
+
+	gt_syscalls_fill(table);
+	err = fill_table(bpf_map__fd(b->syserr->maps.syscalls), table);
+	if (err)
+		return err;
+	gt_syscalls_fill_compat(table);
+	return fill_table(bpf_map__fd(b->syserr->maps.syscalls32), table);
 }
 
 static int explain(const char *what, int err)

@@ -44,6 +44,7 @@ struct gt_procinfo {
 		char sender_comm[GT_COMM_LEN];
 	} sig, caught;
 	int seccomp_syscall;	/* a seccomp SIGSYS arrived for this syscall, else -1 */
+	bool seccomp_compat;	/* ... a 32-bit one (AUDIT_ARCH_I386): the ia32 table's number */
 	struct {
 		bool seen;
 		__u64 max, usage;

@@ -182,6 +182,8 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	gt_json_strv(&j, "go_argv", f->go_argv.argv, f->go_argv.argc);
 	gt_json_str(&j, "go_version", f->go_version[0] ? f->go_version : NULL);
 	gt_json_str(&j, "syscall", f->syscall[0] ? f->syscall : NULL);
+	if (f->compat)
+		gt_json_str(&j, "abi", "i386");
 	gt_json_str(&j, "errno", f->err ? gt_errno_name(f->err) : NULL);
 	gt_json_str(&j, "signal", f->signal ? gt_signal_name(f->signal) : NULL);
 	gt_json_str(&j, "path", f->path);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +94,23 @@ static const struct {
 	{ "prlimit64",	{ GT_SC_LIMIT, N, N, N, N, N } },
 };
 
-int gt_syscalls_fill(struct gt_syscall_desc table[GT_NR_SYSCALLS])
+/* The 32-bit names of traced calls (ia32): same arguments, other spellings. */
+static const struct {
+	const char *name, *as;
+} compat_names[] = {
+	{ "stat64", "stat" }, { "lstat64", "lstat" }, { "fstatat64", "newfstatat" },
+	{ "truncate64", "truncate" }, { "ftruncate64", "ftruncate" }, { "chown32", "chown" },
+	{ "lchown32", "lchown" }, { "fchown32", "fchown" }, { "fcntl64", "fcntl" },
+	{ "mmap2", "mmap" },
+};
+
+static int fill_arch(struct gt_syscall_desc table[GT_NR_SYSCALLS], uint32_t arch, bool compat)
 {
 	int n = 0;
 
 	memset(table, 0, sizeof(*table) * GT_NR_SYSCALLS);
 	for (size_t i = 0; i < sizeof(traced) / sizeof(traced[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(traced[i].name);
+		int nr = seccomp_syscall_resolve_name_arch(arch, traced[i].name);
 
 		/* absent on this architecture (open, fork... on arm64) */
 		if (nr < 0 || nr >= GT_NR_SYSCALLS)
@@ -107,13 +118,44 @@ int gt_syscalls_fill(struct gt_syscall_desc table[GT_NR_SYSCALLS])
 		table[nr] = traced[i].d;
 		n++;
 	}
+	for (size_t i = 0; compat && i < sizeof(compat_names) / sizeof(compat_names[0]); i++) {
+		int nr = seccomp_syscall_resolve_name_arch(arch, compat_names[i].name);
+
+		if (nr < 0 || nr >= GT_NR_SYSCALLS)
+			continue;
+		for (size_t j = 0; j < sizeof(traced) / sizeof(traced[0]); j++)
+			if (!strcmp(traced[j].name, compat_names[i].as)) {
+				table[nr] = traced[j].d;
+				n++;
+			}
+	}
 	return n;
 }
 
-const char *gt_syscall_name(int nr, char *buf, size_t size)
+int gt_syscalls_fill(struct gt_syscall_desc table[GT_NR_SYSCALLS])
 {
-	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+	return fill_arch(table, SCMP_ARCH_NATIVE, false);
+}
 
+int gt_syscalls_fill_compat(struct gt_syscall_desc table[GT_NR_SYSCALLS])
+{
+#if defined(__x86_64__)
+	return fill_arch(table, SCMP_ARCH_X86, true);
+#else
+	memset(table, 0, sizeof(*table) * GT_NR_SYSCALLS);
+	return 0;
+#endif
+}
+
+const char *gt_syscall_name_abi(int nr, bool compat, char *buf, size_t size)
+{
+	char *name;
+
+#if defined(__x86_64__)
+	name = seccomp_syscall_resolve_num_arch(compat ? SCMP_ARCH_X86 : SCMP_ARCH_NATIVE, nr);
+#else
+	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+#endif
 	if (name) {
 		snprintf(buf, size, "%s", name);
 		free(name);
@@ -123,16 +165,29 @@ const char *gt_syscall_name(int nr, char *buf, size_t size)
 	return buf;
 }
 
-int gt_syscall_kind(int nr)
+const char *gt_syscall_name(int nr, char *buf, size_t size)
 {
-	static struct gt_syscall_desc table[GT_NR_SYSCALLS];
-	static int filled;
+	return gt_syscall_name_abi(nr, false, buf, size);
+}
 
-	if (!filled) {
-		gt_syscalls_fill(table);
-		filled = 1;
+int gt_syscall_kind_abi(int nr, bool compat)
+{
+	static struct gt_syscall_desc table[2][GT_NR_SYSCALLS];
+	static int filled[2];
+
+	if (!filled[compat]) {
+		if (compat)
+			gt_syscalls_fill_compat(table[1]);
+		else
+			gt_syscalls_fill(table[0]);
+		filled[compat] = 1;
 	}
 	if (nr < 0 || nr >= GT_NR_SYSCALLS)
 		return GT_SC_NONE;
-	return table[nr].kind;
+	return table[compat][nr].kind;
+}
+
+int gt_syscall_kind(int nr)
+{
+	return gt_syscall_kind_abi(nr, false);
 }

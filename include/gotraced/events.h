@@ -141,6 +141,7 @@ struct gt_exit_event {
 #define GT_SE_FILTERS	(1u << 4)	/* the task's filters were sent just before (GT_EV_SFILTER) */
 #define GT_SE_ONLY_FILTER (1u << 5)	/* sent only in case a filter answered: drop it otherwise */
 #define GT_SE_REPEATS	(1u << 6)	/* rep is valid: its repeats are counted in the kernel */
+#define GT_SE_COMPAT	(1u << 7)	/* a 32-bit call (x86-64: ia32): nr and args of that table */
 
 #define GT_SF_CHAIN_MAX	8	/* filters of a chain sent; a deeper chain is not judged */
 #define GT_SF_INSNS_MAX	4080	/* of one filter (the kernel takes 4096): a record fits a per-CPU 32 KiB */

@@ -51,7 +51,8 @@ for name in "${names[@]}"; do
 	arm64) img=$k/Image a=$root/.output/arm64 bin=$a/gotraced bd=$a/guest/build h=$a/helpers ;;
 	esac
 	bins=()
-	for b in "$bin" "$bd/lsmprobe" "$bd/gtlabel" "$bd/gtguest.test" "$bd/go" "$h/gt-seccomp"; do
+	b386=; [ "$arch" = amd64 ] && b386=$bd/go386
+	for b in "$bin" "$bd/lsmprobe" "$bd/gtlabel" "$bd/gtguest.test" "$bd/go" "$h/gt-seccomp" $b386; do
 		if [ ! -x "$b" ]; then
 			echo "# kernel $name: $b not built (make guest-bins)" >&2
 			continue

@@ -23,7 +23,7 @@ skip_all() {
 }
 [ "$(id -u)" = 0 ] || skip_all "need root (apt-get download, qemu)"
 # what the guest runs is built here, not skipped for
-for b in lsmprobe gtlabel gtguest.test go gotraced gt-seccomp; do
+for b in lsmprobe gtlabel gtguest.test go go386 gotraced gt-seccomp; do
 	case $b in
 	gotraced) t=$root/gotraced ;;
 	gt-seccomp) t=$root/.output/helpers/$b ;;
