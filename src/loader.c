@@ -629,6 +629,7 @@ int gt_bpf_repeat(const struct gt_rep_key *k, struct gt_rep_val *v, bool del, vo
 {
 	struct gt_bpf *b = ctx;
 
+	memset(v, 0, sizeof(*v));	/* valgrind does not see the kernel write it */
 	if (bpf_map_lookup_elem(b->repeats_fd, k, v))
 		return -1;
 	/* only for a process that has ended: nothing adds to it any more */
@@ -651,6 +652,9 @@ int gt_bpf_repeats(void (*fn)(const struct gt_rep_key *k, const struct gt_rep_va
 	for (;;) {
 		__u32 n = CHUNK;
 
+		/* valgrind does not know what a batch read writes */
+		memset(keys, 0, sizeof(keys));
+		memset(vals, 0, sizeof(vals));
 		err = bpf_map_lookup_batch(b->repeats_fd, first ? NULL : &batch, &batch, keys,
 					   vals, &n, NULL);
 		if (err && errno != ENOENT)
