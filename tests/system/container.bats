@@ -25,7 +25,7 @@ setup() {
 	command -v podman >/dev/null || skip "podman not installed (make deps)"
 	[ -n "${IMAGE:-}" ] || skip "the test image could not be built (tests/containers/mkimage.sh)"
 	copy_module
-	CTR=containers-$$-$BATS_TEST_NUMBER
+	CTR=ctr-podman-$$-$BATS_TEST_NUMBER
 	export CTR
 }
 
@@ -376,7 +376,7 @@ rl_host_uid() {
 }
 
 @test "rootless podman --userns=keep-id: a clean go build and go test as the host user, zero findings" {
-	asan_skip
+	# kept in the ASan run: the namespace owner's lookup (a nested user namespace) is its own
 	ensure_gtuser
 	mkdir -p "$T/usercache" "$T/rl"
 	chown "$GT_USER:" "$T/usercache" "$T/rl"
