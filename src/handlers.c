@@ -344,7 +344,9 @@ static void make_key(struct gt_finding *f)
 			*s = '\0';
 		where = dir;
 	}
-	asprintf(&f->key, "%d|%d|%d|%s", f->cause, f->err, f->signal, where ? where : "");
+	/* one refuser, two Go directories (HOME=/: /.cache for GOCACHE, /.config for GOENV): two fixes */
+	asprintf(&f->key, "%d|%d|%d|%d|%s", f->cause, f->err, f->signal, f->go_dir,
+		 where ? where : "");
 	free(dir);
 }
 
@@ -459,6 +461,9 @@ static char *telemetry_dir(const struct gt_procinfo *p)
 		asprintf(&d, "%s/go/telemetry", p->env.v[GE_XDG_CONFIG_HOME]);
 	else if (p->env.v[GE_HOME] && p->env.v[GE_HOME][0])
 		asprintf(&d, "%s/.config/go/telemetry", p->env.v[GE_HOME]);
+	/* HOME=/ gives "//.config/...": the kernel's paths are clean */
+	if (d && d[0] == '/')
+		gt_path_clean(d);
 	return d;
 }
 
