@@ -226,9 +226,11 @@ os.makedirs(d, exist_ok=True)
 pre = "golang.org/toolchain@" + ver + "/"
 tool = os.path.join("pkg/tool", os.listdir(os.path.join(root, "pkg/tool"))[0])
 with zipfile.ZipFile(os.path.join(d, ver + ".zip"), "w", zipfile.ZIP_DEFLATED) as z:
-    # what go checks after unpacking: bin/go, bin/gofmt, pkg/tool
+    # what go checks after unpacking: bin/go, bin/gofmt, pkg/tool, lib
     for f in ["bin/go", "bin/gofmt", "VERSION", os.path.join(tool, "cover")]:
         z.write(os.path.join(root, f), pre + f)
+    # a lib dir, as real toolchain zips have (lib/wasm): Go 1.27 walks it after unpacking
+    z.writestr(pre + "lib/README", "gotraced test toolchain\n")
     z.writestr(pre + "go.mod", "module golang.org/toolchain\n")
 open(os.path.join(d, ver + ".mod"), "w").write("module golang.org/toolchain\n")
 open(os.path.join(d, ver + ".info"), "w").write(json.dumps({"Version": ver, "Time": "2026-01-01T00:00:00Z"}))
