@@ -124,9 +124,10 @@ test-corpus: gotraced
 	@tests/corpus/run.sh
 
 # The system suite against every Go release of tests/go-releases (fetched
-# on demand), one count line each: GO_RELEASES="1.23 1.27" for some.
+# on demand), one count line each: GO_RELEASES="1.23 1.27" for some,
+# GO_MATRIX_FILES="clean gorelease" for some files of tests/system.
 test-go-matrix: gotraced $(HELPERS)
-	@tests/run-go-matrix.sh $(GO_RELEASES)
+	@GO_MATRIX_FILES="$(GO_MATRIX_FILES)" tests/run-go-matrix.sh $(GO_RELEASES)
 
 # Slow reliability tests (minutes): tests/stress/*.bats
 test-stress: gotraced $(HELPERS)

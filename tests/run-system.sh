@@ -3,6 +3,8 @@
 # Run the system tests (real daemon, real Go) and print one summary line:
 #   system: N passed, N failed, N skipped
 # GOTRACED=BINARY tests another build (the ASan one); SUITE names the line.
+# Arguments name some of the files (clean gorelease: tests/system/clean.bats
+# ...); none: all of tests/system.
 set -uo pipefail
 suite=${SUITE:-system}
 
@@ -22,8 +24,16 @@ if [ -z "${GOTRACED:-}" ]; then
 	fi
 fi
 
+files=()
+for f in "$@"; do
+	f=$here/system/${f%.bats}.bats
+	[ -e "$f" ] || { echo "# $suite: no $f"; echo "$suite: 0 passed, 1 failed, 0 skipped"; exit 1; }
+	files+=("$f")
+done
+[ ${#files[@]} -gt 0 ] || files=("$here/system")
+
 # serial on purpose: the tests share the kernel's BPF state and gtuser
-bats --tap "$here/system" | tee "$tap"
+bats --tap "${files[@]}" | tee "$tap"
 bats_status=${PIPESTATUS[0]}
 
 passed=$(grep -cE '^ok [0-9]+' "$tap")
