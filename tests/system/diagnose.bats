@@ -26,6 +26,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg T "$T" '(.explanation | contains($T + "/rootcache is owned by uid 0"))
 		and (.fix | contains("GOCACHE=")) and (.fix | contains("chown -R"))' <<<"$f"
 	jq -e '.verdict.cause == "permission" and .verdict.go_dir == "GOCACHE"' \
@@ -73,6 +74,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "no_space" and .go_dir == "TMPDIR"' | head -n1)
+	[ -n "$f" ]
 	echo "$f"
 	# the figures are the 256 KiB tmpfs's, not the file system under it
 	jq -e --arg T "$T" '(.path | startswith($T + "/full/")) and .errno == "ENOSPC"
@@ -90,6 +92,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOBIN"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg T "$T" '(.path | startswith($T + "/rootbin")) and (.fix | contains("GOBIN="))' <<<"$f"
 }
 
@@ -110,6 +113,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.go_dir == "GOMODCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.cause == "read_only" and (.fix | contains("GOMODCACHE"))' <<<"$f"
 }
 
@@ -122,6 +126,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.go_dir == "GOCACHE" and (.path | startswith("/.cache"))' | head -n1)
+	[ -n "$f" ]
 	jq -e '.cause == "permission" and (.fix | contains("GOCACHE="))
 		and (.fix | contains("chown") | not)' <<<"$f"
 }
@@ -157,6 +162,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "process_limit"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.errno == "EAGAIN" and .pids_max == 5 and (.fix | contains("pids.max"))' <<<"$f"
 }
 
@@ -168,6 +174,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "process_limit"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.rlimit_nproc == 4 and (.explanation | contains("RLIMIT_NPROC of 4"))
 		and (.fix | contains("ulimit -u"))' <<<"$f"
 }
@@ -181,6 +188,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "fd_limit"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.errno == "EMFILE" and .rlimit_nofile == 12 and .rlimit_nofile_max == 12
 		and (.fix | contains("hard limit"))' <<<"$f"
 }

@@ -72,6 +72,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg T "$T" '.explanation | contains($T + "/rootcache is owned by uid 0")' <<<"$f"
 }
 
@@ -88,6 +89,7 @@ teardown() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "tool_failed"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.exit_status == 128 and .tool_argv[0] == "git"
 		and (.tool_stderr | contains("detected dubious ownership"))' <<<"$f"
 }

@@ -43,6 +43,7 @@ teardown() { gt_teardown; }
 	dump_out
 	assert_json_lines
 	f=$(the_finding '.cause == "seccomp" and .syscall == "pidfd_open"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg v "$(gt_go_version)" '.seccomp_action == "kill" and .go_version == $v' <<<"$f"
 	jq -e '.signal == "SIGSYS" and .verdict.cause == "seccomp"
 		and (.verdict.note | contains("bad system call"))' <<<"$(ours '.type == "exit"')"
@@ -110,6 +111,7 @@ teardown() { gt_teardown; }
 	stop_daemon
 	dump_out
 	f=$(the_finding '.cause == "permission" and .go_dir == "GOCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg v "$(gt_go_version)" '.go_version == $v' <<<"$f"
 	jq -e '.verdict.go_dir == "GOCACHE" and (.verdict.note | contains("names the cache file"))' \
 		<<<"$(ours '.type == "exit"')"
@@ -133,6 +135,7 @@ teardown() { gt_teardown; }
 	dump_out
 	assert_json_lines
 	f=$(the_finding '.syscall == "execve" and .cause == "noexec" and .go_dir == "GOCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg C "$GOCACHE" --arg v "$(gt_go_version)" '(.path | startswith($C + "/"))
 		and (.path | test("-d/[^/]+$")) and .go_version == $v and .fix_checked
 		and (.explanation | contains("go run or go tool cached")) and (.fix | contains("GOCACHE="))' <<<"$f"
@@ -191,6 +194,7 @@ teardown() { gt_teardown; }
 	dump_out
 	assert_json_lines
 	f=$(the_finding '.cause == "tool_failed"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg T "$T" --arg v "$(gt_go_version)" '.exit_status == 128 and .tool_argv[0] == "git"
 		and (.tool_stderr | contains("detected dubious ownership"))
 		and (.fix | contains("safe.directory " + $T + "/mod")) and (.fix | contains("-buildvcs=false"))
@@ -261,6 +265,7 @@ PY
 	dump_out
 	assert_json_lines
 	f=$(the_finding '.syscall == "execve" and .cause == "noexec" and .go_dir == "GOMODCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e --arg T "$T" '.path | startswith($T + "/nxmc/golang.org/toolchain@")' <<<"$f"
 	jq -e '.verdict.cause == "noexec" and (.verdict.note | contains("names neither the file"))' \
 		<<<"$(ours '.type == "exit"')"

@@ -34,6 +34,7 @@ landlock_or_skip() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.cause == "seccomp" and .syscall == "clone3"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.errno == "EPERM" and .seccomp_action == "errno" and .seccomp_mode == "filter"
 		and (.explanation | contains("pthread_create")) and (.fix | contains("ENOSYS"))' <<<"$f"
 	# the abort that followed is a consequence: the verdict is the filter
@@ -90,6 +91,7 @@ landlock_or_skip() {
 	wait_go_exits
 	stop_daemon
 	f=$(the_finding '.go_dir == "GOCACHE"' | head -n1)
+	[ -n "$f" ]
 	jq -e '.cause == "landlock"' <<<"$f"
 	jq -e '(.explanation | contains("although owner, mode and mount allow it"))
 		and (.fix | contains("GOCACHE"))' <<<"$f"
