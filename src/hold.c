@@ -73,7 +73,6 @@ size_t gt_raw_key_span(const char *path, const struct gt_godirs *g, const char *
 		       const char *path_env)
 {
 	const char *slash = path ? strrchr(path, '/') : NULL;
-	char name[256];
 
 	if (!slash)
 		return 0;
@@ -81,9 +80,10 @@ size_t gt_raw_key_span(const char *path, const struct gt_godirs *g, const char *
 	for (int d = GD_GOCACHE; g && path[0] == '/' && d < GD_MAX; d++)
 		if (g->dir[d] && strcmp(path, "/") && gt_path_under(g->dir[d], path))
 			return strlen(path);
-	/* DIR/gcc and DIR/git are two PATH searches, settled by their names */
-	if (syscall && gt_path_probe(syscall, path, path_env, name, sizeof(name)))
-		return strlen(path);
+	/*
+	 * A PATH search's probes of one directory stay one (gcc, collect2 and go probe dozens
+	 * of names in each PATH entry: one held item per name would overflow the hold)
+	 */
 	return slash - path;
 }
 

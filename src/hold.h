@@ -53,7 +53,8 @@ bool gt_path_probe(const char *syscall, const char *path, const char *path_env, 
  * keeps: its directory, so the 256 mkdirs of GOCACHE/00..ff are diagnosed
  * once; the whole path when a sibling may be another finding: a Go directory
  * of g (NULL: none known) or a parent on the way to one (HOME/.cache for
- * GOCACHE, beside HOME/.config), and a PATH probe (DIR/gcc, DIR/git).
+ * GOCACHE, beside HOME/.config). syscall and path_env: unused (the probes of
+ * one PATH directory stay one item: see gt_hold_add's bound).
  */
 size_t gt_raw_key_span(const char *path, const struct gt_godirs *g, const char *syscall,
 		       const char *path_env);

@@ -284,7 +284,8 @@ static void raw_key_span(void **state)
 		{ "/home/u/.cache", "/home/u/.config", false },
 		{ "/home/u/.cache/go-build", "/home/u/.cache/other", false },
 		{ "/home/u/go", "/home/u/src", false },
-		{ "/usr/local/bin/gcc", "/usr/local/bin/git", false },
+		/* one PATH directory's probes stay one held item (the hold is bounded) */
+		{ "/usr/local/bin/gcc", "/usr/local/bin/git", true },
 		{ "/tmp/go-build1", "/tmp/other", true },
 		{ "/home/u/.cache/go-build/00", "/home/u/.cache/go-build/01", true },
 		{ "/home/u/x/a", "/home/u/x/b", true },
