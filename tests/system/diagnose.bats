@@ -85,8 +85,10 @@ teardown() {
 @test "GOBIN not writable: go install refused, fix names GOBIN" {
 	fixture mod "$GT_USER"
 	mkdir -m 0755 "$T/rootbin"
+	# a GOCACHE of the user's own (the warm copy's links stay root's: go would fail there first)
+	cp -a "$GOCACHE" "$T/ucache" && chown -R "$GT_USER:" "$T/ucache"
 	start_daemon
-	GOBIN=$T/rootbin run go_cmd "${AS_GT[@]}" go install .
+	GOCACHE=$T/ucache GOBIN=$T/rootbin run go_cmd "${AS_GT[@]}" go install .
 	echo "$output"
 	[ "$status" -ne 0 ]
 	wait_go_exits
