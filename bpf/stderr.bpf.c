@@ -30,7 +30,7 @@ static __always_inline int capture(const void *buf, __u64 count)
 	struct stderr_seen *s, ns = {};
 	struct gt_stderr_event *e;
 	__u64 start;
-	__u32 n;
+	__u64 n;	/* 64 bits: 6.1's verifier loses a 32-bit length's bounds ("R2 min value is negative") */
 
 	/* helpers only: the go command's own stderr is what the user sees */
 	if (!p || !p->go_pid || p->go_pid == tgid || !count)
