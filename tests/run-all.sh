@@ -3,7 +3,10 @@
 # The whole suite, each part ending with its own "NAME: N passed, N failed,
 # N skipped" line:
 #   unit     cmocka tests of the pure logic (binaries given as arguments)
-#   system   the real daemon against real Go failures (bats)
+#   system   the real daemon against real Go failures (bats), Go 1.19
+#   go1.NN   the Go scenarios of the system suite (GO_SCENARIOS) against the
+#            newest release of tests/go-releases (make test-go-matrix: every
+#            release, the whole suite)
 #   asan     the same system tests against the ASan+UBSan build of the daemon
 #            (GT_GO_ASAN=1.27 runs them with that Go: tests/go-releases)
 #   guest    SELinux, fexit, BPF LSM in Debian's kernel under qemu (one boot)
@@ -28,8 +31,15 @@ part() {
 	rc[$name]=${PIPESTATUS[0]}
 }
 
+# what a Go release changes: builds and tests that must stay clean, the
+# field guide's cases, the sandboxes, the release-specific scenarios
+GO_SCENARIOS=${GO_SCENARIOS:-clean precision diagnose cache noexec sandbox gorelease}
+newest=$(awk '$1 !~ /^#/ && NF { v = $1 } END { print v }' tests/go-releases)
+
 part unit tests/run-unit.sh "$@"
 part system tests/run-system.sh
+# shellcheck disable=SC2086 # a list of file names
+part "go$newest" env SUITE="go$newest" GT_GO="$newest" tests/run-system.sh $GO_SCENARIOS
 part asan env SUITE=asan GT_GO="${GT_GO_ASAN:-1.19}" GOTRACED="$PWD/.output/asan/gotraced-asan" tests/run-system.sh
 part guest tests/guest/run.sh
 part systemd tests/systemd/run.sh
@@ -38,7 +48,7 @@ part sanitize tests/fuzz/sanitize.sh
 
 num() { sed -n "s/^$1: \([0-9]* passed.*\)/\1/p" "$log" | tail -n1 | grep -o "[0-9]* $2" | cut -d' ' -f1; }
 passed=0 failed=0 skipped=0 bad=()
-for suite in unit system asan guest systemd fuzz sanitize; do
+for suite in unit system "go$newest" asan guest systemd fuzz sanitize; do
 	p=$(num "$suite" passed) f=$(num "$suite" failed) s=$(num "$suite" skipped)
 	p=${p:-} f=${f:-0} s=${s:-0}
 	if [ -z "$p" ]; then
