@@ -165,7 +165,7 @@ static bool removes(const char *sc)
 static bool changed_after(const struct stat *st, __u64 ts_ns)
 {
 	struct timespec rt, bt;
-	long long call_real, ctime;
+	long long call_real, ctime, margin = 11000000;	/* HZ=100's tick and 1 ms */
 
 	if (!ts_ns)
 		return false;
@@ -174,8 +174,14 @@ static bool changed_after(const struct stat *st, __u64 ts_ns)
 	call_real = (long long)ts_ns + (rt.tv_sec - bt.tv_sec) * 1000000000LL +
 		    (rt.tv_nsec - bt.tv_nsec);
 	ctime = st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
-	/* file times come from the coarse clock, which lags: later is later */
-	return ctime > call_real;
+	/*
+	 * File times come from the coarse clock, which lags by up to a tick: a
+	 * change within a tick after the call can read as before it. Within that
+	 * margin the order is unknown, and unknown must not blame an LSM.
+	 */
+	if (clock_getres(CLOCK_REALTIME_COARSE, &rt) == 0)
+		margin = rt.tv_sec * 1000000000LL + rt.tv_nsec + 1000000;
+	return ctime > call_real - margin;
 }
 
 /* GT_DAC_CHANGED: owner and mode allow it now, but the object changed after the call */
