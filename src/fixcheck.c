@@ -204,17 +204,22 @@ static int stat_in(const struct gt_fix_env *e, const char *path, struct stat *st
  * The refused process may end between gt_fix_env_of() and the check (a cgo or
  * compile step lives milliseconds): its /proc/PID/root is then gone. A process
  * of the daemon's own mount namespace saw the same tree as the daemon, so look
- * from here; any other one's tree can no longer be examined.
+ * from here; another namespace's tree through the root pinned for it.
  */
 static const struct gt_fix_env *env_alive(const struct gt_fix_env *e, struct gt_fix_env *copy)
 {
 	struct stat st;
 
-	if (!e->root[0] || stat_in(e, "/", &st) == 0 || !e->mntns ||
-	    e->mntns != gt_mounts_self_ns())
+	if (!e->root[0] || stat_in(e, "/", &st) == 0 || !e->mntns)
 		return e;
 	*copy = *e;
 	copy->root[0] = '\0';
+	/* another namespace: the handle on its root taken at its go command's exec */
+	if (e->mntns != gt_mounts_self_ns()) {
+		pinned_root(e->mntns, copy->root, sizeof(copy->root));
+		if (!copy->root[0] || !strcmp(copy->root, e->root))
+			return e;
+	}
 	return copy;
 }
 
