@@ -167,7 +167,16 @@ static void pinned_root(unsigned mntns, char *root, size_t size)
 
 void gt_examine_root(const struct gt_finding *f, char *root, size_t size)
 {
-	gt_root_of(f->pid, root, size);
+	root[0] = '\0';
+	/*
+	 * Another namespace's tree through the handle pinned at its go command's
+	 * exec: it outlives the process, where /proc/PID/root can vanish between
+	 * two looks. A changed root (chroot) is the process's own.
+	 */
+	if (!f->ns.root && f->mntns != gt_mounts_self_ns())
+		pinned_root(f->mntns, root, size);
+	if (!root[0])
+		gt_root_of(f->pid, root, size);
 	if (!root[0] && f->mntns != gt_mounts_self_ns())
 		pinned_root(f->mntns, root, size);
 }
@@ -204,7 +213,7 @@ static int stat_in(const struct gt_fix_env *e, const char *path, struct stat *st
  * The refused process may end between gt_fix_env_of() and the check (a cgo or
  * compile step lives milliseconds): its /proc/PID/root is then gone. A process
  * of the daemon's own mount namespace saw the same tree as the daemon, so look
- * from here; another namespace's tree through the root pinned for it.
+ * from here (gt_examine_root already chose a pinned root for other ones).
  */
 static const struct gt_fix_env *env_alive(const struct gt_fix_env *e, struct gt_fix_env *copy)
 {
@@ -212,14 +221,11 @@ static const struct gt_fix_env *env_alive(const struct gt_fix_env *e, struct gt_
 
 	if (!e->root[0] || stat_in(e, "/", &st) == 0 || !e->mntns)
 		return e;
+	/* another namespace's tree is examined through its pinned root, or not at all */
+	if (e->mntns != gt_mounts_self_ns())
+		return e;
 	*copy = *e;
 	copy->root[0] = '\0';
-	/* another namespace: the handle on its root taken at its go command's exec */
-	if (e->mntns != gt_mounts_self_ns()) {
-		pinned_root(e->mntns, copy->root, sizeof(copy->root));
-		if (!copy->root[0] || !strcmp(copy->root, e->root))
-			return e;
-	}
 	return copy;
 }
 
