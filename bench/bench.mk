@@ -3,7 +3,7 @@
 # flood, and the empty sys_exit program with its loader.
 
 BENCH_OUT := $(OUTPUT)/bench
-BENCH_BIN := $(BENCH_OUT)/sysloop $(BENCH_OUT)/bin/go $(BENCH_OUT)/empty
+BENCH_BIN := $(BENCH_OUT)/sysloop $(BENCH_OUT)/bin/go $(BENCH_OUT)/empty $(BENCH_OUT)/progstat
 
 $(BENCH_OUT) $(BENCH_OUT)/bin:
 	$(Q)mkdir -p $@
@@ -11,6 +11,10 @@ $(BENCH_OUT) $(BENCH_OUT)/bin:
 $(BENCH_OUT)/sysloop: bench/sysloop.c | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall $< -o $@
+
+$(BENCH_OUT)/progstat: bench/progstat.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall $< -o $@ -lbpf
 
 # named go: the kernel side treats its exec as the start of a Go tree
 $(BENCH_OUT)/bin/go: bench/flood.c | $(BENCH_OUT)/bin

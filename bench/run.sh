@@ -250,6 +250,37 @@ loop_section() {
 			"$(awk -v g="$g" -v e="$e" -v n="$n" 'BEGIN{ if (e - n > 0) printf "%.2f", (g - n) / (e - n); else print "-"}')" \
 			"$(awk -v r="$rr" 'BEGIN{ if (r == "nan") print "-"; else printf "%.2f", r}')"
 	done
+	body_table
+}
+
+# The programs' own bodies, which load blurs far less than the loop: ns per run of
+# gt_sys_exit and of the empty program, both loaded, while the loop makes one kind of
+# call (bench/progstat.c: the kernel's run-time statistics, on only while it runs; they
+# add their own clock reads to both figures alike). ratio(body) puts gotraced's extra
+# body time on top of the dispatch cost the loop measured (empty - none, fastest rounds).
+body_table() {
+	local call n e out be bg
+	local empty_pid
+	bg_start empty "$W/empty.err" ready "$BO/empty" || return 1
+	empty_pid=$BG_PID
+	start_gotraced gt-body || { kill -INT "$empty_pid"; wait "$empty_pid"; return 1; }
+	echo
+	echo "Program bodies while the loop runs (ns per run, BPF run-time statistics):"
+	printf '%-18s %9s %9s %9s %11s\n' call empty gotraced extra "ratio(body)"
+	for call in getppid_ok close_EBADF faccessat_ENOENT; do
+		out=$("$BO/progstat" gt_sys_exit,bench_empty_exi "$BO/sysloop" "$LOOP_CALLS" 3 "$call")
+		be=$(awk '$1 == "bench_empty_exi" {print $2}' <<<"$out")
+		bg=$(awk '$1 == "gt_sys_exit" {print $2}' <<<"$out")
+		n=$(awk -v c="$call" '$1 == "none" && $3 == c {print $4}' "$W/loop.txt" | sort -g | head -1)
+		e=$(awk -v c="$call" '$1 == "empty" && $3 == c {print $4}' "$W/loop.txt" | sort -g | head -1)
+		printf '%-18s %9.1f %9.1f %9.1f %11s\n' "$call" "$be" "$bg" \
+			"$(awk -v a="$bg" -v b="$be" 'BEGIN{print a-b}')" \
+			"$(awk -v g="$bg" -v b="$be" -v e="$e" -v n="$n" \
+				'BEGIN{ if (e - n > 0) printf "%.2f", (e - n + g - b) / (e - n); else print "-"}')"
+	done
+	bg_stop
+	kill -INT "$empty_pid"
+	wait "$empty_pid" 2>/dev/null
 }
 
 # ---- Flood -------------------------------------------------------------------------------------

@@ -5,11 +5,12 @@
  * machine) and the median round's, of a successful call (getppid), a
  * failing one the tracer filters early (close(-1): EBADF) and a failing
  * path lookup (faccessat of a missing file: ENOENT).
- * Usage: sysloop [CALLS_PER_ROUND [ROUNDS]]
+ * Usage: sysloop [CALLS_PER_ROUND [ROUNDS [CALL]]] (CALL: one of the names below)
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
 	if (!r || calls <= 0 || rounds <= 0)
 		return 2;
 	for (int k = 0; k < 3; k++) {
+		if (argc > 3 && strcmp(argv[3], names[k]))
+			continue;
 		for (int i = 0; i < rounds; i++) {
 			double t0 = now_ns();
 
