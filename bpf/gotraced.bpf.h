@@ -125,6 +125,52 @@ static __always_inline void lsm_disarm(struct lsm_state *s)
 		__sync_fetch_and_add(n, -1);
 }
 
+/*
+ * Which processes have an entry in procs, kept on the group leader: where
+ * task storage exists, a task that has none answers at once, without a
+ * hash of its pid. Set at exec and fork below and by the /proc scan,
+ * through a pidfd; it goes with the task. 5.10 looks procs up instead.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} members SEC(".maps");
+
+/*
+ * How many times a task joined a tree: [0] counted here (exec into a tree,
+ * fork or a new thread in one), [1] by the daemon (the /proc scan, --pid,
+ * run mode), each by its only writer. A change invalidates outsiders.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} joins SEC(".maps");
+
+/*
+ * Per CPU, the last task found outside every tree, by the address of its
+ * syscall registers (a live task's own, at the top of its stack): while no
+ * task has joined a tree since, that task's next failed call on this CPU
+ * is known to be none of ours without a helper call. Servers fail EAGAIN
+ * all day; on CPUs where a helper call's return is costly (Safe RET) this
+ * is most of gotraced's price for an untraced process.
+ */
+struct gt_outsider {
+	__u64 regs;
+	__u64 joins[2];		/* joins[] when it was found outside */
+	__u64 pad[5];		/* a cache line each: CPUs write their own */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);	/* the loader makes it one per possible CPU */
+	__type(key, __u32);
+	__type(value, struct gt_outsider);
+} outsiders SEC(".maps");
+
 /* All zeroes, as big as the largest per-thread state: what the hash fallback starts from. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -184,18 +230,56 @@ static __always_inline void forget_thread(struct task_struct *t)
 	bpf_map_delete_elem(&lsm_states, &tid);
 }
 
+/* A task joined a tree (a process or a new thread in one): outsiders are stale. */
+static __always_inline void count_join(void)
+{
+	__u32 k = 0;
+	__u64 *n = bpf_map_lookup_elem(&joins, &k);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/* t's process is tracked from now on (t is its group leader). */
+static __always_inline void joined(struct task_struct *t)
+{
+	if (has_task_storage)
+		bpf_task_storage_get(&members, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	count_join();
+}
+
 /* The syscall number in a task's saved registers, and the audit arch of its calls. */
 #if defined(__TARGET_ARCH_arm64)
 #define GT_REG_NR	syscallno
+#define GT_REG_ARG1	regs[1]
 #define GT_AUDIT_ARCH	0xc00000b7	/* AUDIT_ARCH_AARCH64 */
 /* after syscall_rollback(): the return register holds the first argument again */
 #define GT_REGS_ROLLED_BACK(r)	(BPF_CORE_READ(r, regs[0]) == BPF_CORE_READ(r, orig_x0))
 #else
 #define GT_REG_NR	orig_ax
+#define GT_REG_ARG1	si
 #define GT_AUDIT_ARCH	0xc000003e	/* AUDIT_ARCH_X86_64 */
 /* after syscall_rollback(): ax holds the syscall number again */
 #define GT_REGS_ROLLED_BACK(r)	(BPF_CORE_READ(r, ax) == BPF_CORE_READ(r, orig_ax))
 #endif
+
+#define AUDIT_ARCH_X86_64	0xc000003eu
+#define AUDIT_ARCH_I386		0x40000003u
+#define AUDIT_ARCH_AARCH64	0xc00000b7u
+#define TS_COMPAT		0x0002	/* x86 thread_info.status: a 32-bit syscall */
+
+/* The AUDIT_ARCH_* seccomp_data carries for the current call. */
+static __always_inline __u32 call_arch(struct task_struct *t)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT ? AUDIT_ARCH_I386 :
+								 AUDIT_ARCH_X86_64;
+#elif defined(__TARGET_ARCH_arm64)
+	return AUDIT_ARCH_AARCH64;
+#else
+	return 0;
+#endif
+}
 
 /*
  * The registers a task entered its syscall with. Without bpf_task_pt_regs()
@@ -243,6 +327,37 @@ static __always_inline struct gt_proc *go_proc(struct task_struct *t)
 	struct gt_proc *p = proc_of(t);
 
 	return p && (p->flags & GT_PF_GO) ? p : NULL;
+}
+
+/*
+ * Is the current task, whose syscall registers are regs, outside every
+ * tree? Every failed call of the machine asks; see outsiders. joins[] is
+ * read before procs, so a join that lands between the two makes the
+ * answer stale at once.
+ */
+static __always_inline bool outsider(struct pt_regs *regs)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), k0 = 0, k1 = 1;
+	struct gt_outsider *o = bpf_map_lookup_elem(&outsiders, &cpu);
+	__u64 *j0 = bpf_map_lookup_elem(&joins, &k0);
+	__u64 *j1 = bpf_map_lookup_elem(&joins, &k1);
+	struct task_struct *t;
+	__u64 n0, n1;
+
+	if (!o || !j0 || !j1)
+		return false;
+	n0 = *j0;
+	n1 = *j1;
+	if (o->regs == (__u64)regs && o->joins[0] == n0 && o->joins[1] == n1)
+		return true;
+	t = current_task();
+	if (has_task_storage ? !!bpf_task_storage_get(&members, t->group_leader, 0, 0) :
+			       !!proc_of(t))
+		return false;
+	o->regs = (__u64)regs;
+	o->joins[0] = n0;
+	o->joins[1] = n1;
+	return true;
 }
 
 /* Room for a fixed-size record, or NULL with the loss counted. */

@@ -263,6 +263,7 @@ int BPF_PROG(gt_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	kind = classify_exec(f);
 
 	if (p) {
+		joined(t);	/* a thread's exec made t the leader */
 		if (kind == EXEC_GO) {
 			/* a nested `go` is a go command of its own */
 			p->go_pid = tgid;
@@ -284,6 +285,7 @@ int BPF_PROG(gt_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 		stat_inc(GT_STAT_PROCS_FULL);
 		return 0;
 	}
+	joined(t);
 	emit_exec(t, bprm, &np);
 	return 0;
 }
@@ -298,14 +300,17 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
 	p = proc_of(parent);
 	if (!p)
 		return 0;
-	if (ptgid == ctgid)
-		return 0;	/* a new thread: the process is tracked by tgid already */
+	if (ptgid == ctgid) {
+		count_join();	/* a new thread: the process is tracked by tgid already */
+		return 0;
+	}
 	np = *p;
 	np.start_ns = BPF_CORE_READ(child, group_leader, start_boottime);
 	if (bpf_map_update_elem(&procs, &ctgid, &np, BPF_ANY)) {
 		stat_inc(GT_STAT_PROCS_FULL);
 		return 0;
 	}
+	joined(child);
 	if (!(np.flags & GT_PF_GO))
 		return 0;
 	e = reserve(sizeof(*e), GT_STAT_LOST_EXEC);

@@ -7,6 +7,7 @@
  * its return value (a short write), and arguments the call itself changed.
  */
 #include "gotraced.bpf.h"
+#include "stderr.bpf.h"
 
 #define EAGAIN	11
 #define RLIMIT_NPROC	6
@@ -163,24 +164,6 @@ static __always_inline void fill_limits(struct task_struct *t, struct gt_limits 
 }
 
 #define SECCOMP_MODE_FILTER	2
-#define AUDIT_ARCH_X86_64	0xc000003eu
-#define AUDIT_ARCH_I386		0x40000003u
-#define AUDIT_ARCH_AARCH64	0xc00000b7u
-#define TS_COMPAT		0x0002	/* x86 thread_info.status: a 32-bit syscall */
-
-/* The AUDIT_ARCH_* seccomp_data carries for the current call. */
-static __always_inline __u32 call_arch(struct task_struct *t)
-{
-#if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT ? AUDIT_ARCH_I386 :
-								 AUDIT_ARCH_X86_64;
-#elif defined(__TARGET_ARCH_arm64)
-	return AUDIT_ARCH_AARCH64;
-#else
-	return 0;
-#endif
-}
-
 /*
  * Could a seccomp filter have answered this call? Not when the task has
  * none, nor when its filters always allow the syscall whatever its
@@ -680,30 +663,40 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 
 /*
  * The hot path: every syscall of every task on the machine comes here, and
- * only here (one program per call). A successful call costs a compare; a
- * failed call of an untracked process one hash lookup more. Whether a
- * seccomp filter answered a call is not read from the call's path through
- * the kernel (no sys_enter hook, which every syscall of the machine would
- * pay for) but from the filters themselves, run by the daemon.
+ * only here (one program per call). A successful call costs a compare (and
+ * two loads when it wrote: to stderr?); a failed call of an untracked task
+ * a few array loads more and no helper call (outsider()). Whether a seccomp
+ * filter answered a call is not read from the call's path through the
+ * kernel (no sys_enter hook, which every syscall of the machine would pay
+ * for) but from the filters themselves, run by the daemon.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t = current_task();
+	__u64 *ls_count = lsm_armed_count();
 	struct lsm_state *ls = NULL;
-	__u64 *ls_count;
+	struct task_struct *t;
 	struct gt_proc *p;
 
 	/*
 	 * Whatever the call's outcome, an LSM refusal recorded during it belongs
 	 * to it alone (a permissive-mode AVC, a check the call survived).
 	 */
-	ls_count = lsm_armed_count();
 	if (ls_count && *ls_count)
-		ls = thread_state(&lsm_states, t, false);
-	/* -1..-GT_ERRNO_MAX only: ERESTARTSYS and friends are restarted, not failures */
-	if (ret >= 0 || ret < -GT_ERRNO_MAX)
+		ls = thread_state(&lsm_states, current_task(), false);
+	if (ret >= 0) {
+		__u32 nr;
+
+		if (ret > 0 && stderr_write(regs, &nr))
+			capture_stderr(regs, nr, ret);
 		goto out;
+	}
+	/* -1..-GT_ERRNO_MAX only: ERESTARTSYS and friends are restarted, not failures */
+	if (ret < -GT_ERRNO_MAX)
+		goto out;
+	if (outsider(regs))
+		goto out;
+	t = current_task();
 	p = go_proc(t);
 	if (!p)
 		goto out;

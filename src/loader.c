@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "loader.h"
@@ -19,7 +20,6 @@
 #include "syserr.bounded.skel.h"
 #include "signal.bounded.skel.h"
 #include "lsm.bounded.skel.h"
-#include "stderr.skel.h"
 #include "lsm.h"
 #include <bpf/btf.h>
 
@@ -42,7 +42,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 static int share_maps(struct gt_bpf *b, struct bpf_object *obj)
 {
 	static const char *const shared[] = { "procs", "events", "stats", "lsm_states",
-					       "lsm_armed" };
+					       "lsm_armed", "members", "joins" };
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
 		struct bpf_map *m = bpf_object__find_map_by_name(obj, shared[i]);
@@ -288,10 +288,20 @@ static int probe_features(struct gt_features *f)
 		o_;								\
 	})
 
-/* Without task storage the per-thread maps become hashes keyed by thread id. */
+/*
+ * Sizes and types, set before load: one outsider per CPU; without task
+ * storage the per-thread maps become hashes keyed by thread id.
+ */
 static int prepare_obj(struct bpf_object *obj, const struct gt_features *f)
 {
-	static const char *const per_thread[] = { "sc_states", "lsm_states" };
+	static const char *const per_thread[] = { "lsm_states" };
+	struct bpf_map *m;
+	int err, ncpus = libbpf_num_possible_cpus();
+
+	/* one outsider per CPU (bpf/gotraced.bpf.h) */
+	m = bpf_object__find_map_by_name(obj, "outsiders");
+	if (m && ncpus > 0 && (err = bpf_map__set_max_entries(m, ncpus)))
+		return err;
 
 	/* with -v: the verifier's cost of each program (the kernel matrix's figures) */
 	if (getenv("GOTRACED_VERIFIER_STATS")) {
@@ -302,18 +312,18 @@ static int prepare_obj(struct bpf_object *obj, const struct gt_features *f)
 	}
 	if (f->task_storage)
 		return 0;
-	for (size_t i = 0; i < sizeof(per_thread) / sizeof(per_thread[0]); i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, per_thread[i]);
-		int err;
-
+	/* unused without task storage (procs is looked up): the smallest stand-in */
+	m = bpf_object__find_map_by_name(obj, "members");
+	err = m ? bpf_map__set_type(m, BPF_MAP_TYPE_HASH) : 0;
+	err = err ?: (m ? bpf_map__set_max_entries(m, 1) : 0);
+	for (size_t i = 0; !err && i < sizeof(per_thread) / sizeof(per_thread[0]); i++) {
+		m = bpf_object__find_map_by_name(obj, per_thread[i]);
 		if (!m)
 			continue;
 		err = bpf_map__set_type(m, BPF_MAP_TYPE_HASH);
 		err = err ?: bpf_map__set_max_entries(m, 65536);
-		if (err)
-			return err;
 	}
-	return 0;
+	return err;
 }
 
 static void feature_mechs(struct gt_bpf *b)
@@ -369,34 +379,6 @@ static int tp_first_arg_is_ptr(const char *tp)
 	ret = t && btf_is_ptr(t);
 out:
 	return ret;
-}
-
-/* Helpers' stderr (tool_failed findings): optional like signals. */
-static void start_stderr(struct gt_bpf *b, const struct gt_bpf_opts *o)
-{
-	struct stderr_bpf *sb = stderr_bpf__open();
-	int err;
-
-	if (!sb) {
-		mech(b, GT_CAP_TOOL_STDERR, NULL, "open failed: %s", strerror(errno));
-		return;
-	}
-	sb->rodata->targeted = o->targeted;
-	SET_FEATURES(sb, &b->feat);
-	err = share_maps(b, sb->obj);
-	err = err ?: stderr_bpf__load(sb);
-	err = err ?: stderr_bpf__attach(sb);
-	if (err) {
-		gt_warn("helper stderr capture unavailable: %s; failing helpers are reported "
-			"without their message", strerror(-err));
-		mech(b, GT_CAP_TOOL_STDERR, NULL, "syscalls:sys_enter_write(v) failed: %s",
-		     strerror(-err));
-		stderr_bpf__destroy(sb);
-		return;
-	}
-	b->stderr_cap = sb;
-	mech(b, GT_CAP_TOOL_STDERR, "tracepoint/syscalls/sys_enter_write,writev", "first %d "
-	     "bytes a helper writes to fd 2; other calls return at once", GT_STDERR_MAX);
 }
 
 /* Signals and OOM: useful, not essential; failing here leaves the rest running. */
@@ -549,11 +531,12 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	     "the kernel; environment and argv copied at exec");
 	mech(b, GT_CAP_SYSERR, "tp_btf/sys_exit", "arguments from the saved registers, paths "
 	     "resolved in the kernel");
+	mech(b, GT_CAP_TOOL_STDERR, "tp_btf/sys_exit of write(v) to fd 2", "first %d bytes "
+	     "a helper wrote, read after the call", GT_STDERR_MAX);
 	mech(b, GT_CAP_SECCOMP_ERRNO, "tp_btf/sys_exit + the task's filters", "a call its "
 	     "filters do not always allow: the daemon runs them (orig_prog) on the call");
 	start_signal(b, o);
 	start_lsm(b, o);
-	start_stderr(b, o);
 	vmlinux_btf_free();
 	b->events_fd = bpf_map__fd(pr->maps.events);
 	b->repeats_fd = bpf_map__fd(se->maps.repeats);
@@ -571,8 +554,6 @@ void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f)
 void gt_bpf_stop(struct gt_bpf *b)
 {
 	vmlinux_btf_free();
-	stderr_bpf__destroy(b->stderr_cap);
-	b->stderr_cap = NULL;
 	lsm_bpf__destroy(b->lsm);
 	b->lsm = NULL;
 	signal_bpf__destroy(b->signal);
@@ -583,6 +564,33 @@ void gt_bpf_stop(struct gt_bpf *b)
 	b->proc = NULL;
 }
 
+/*
+ * The kernel side asks task storage (members) before procs, and remembers
+ * tasks found outside until a join is counted (joins[1] is ours): mark pid,
+ * then count.
+ */
+static int mark_member(struct gt_bpf *b, pid_t pid)
+{
+	static __u64 user_joins;
+	__u32 one = 1, k = 1;
+	int pidfd, err = 0;
+
+	if (b->feat.task_storage) {
+		pidfd = syscall(SYS_pidfd_open, pid, 0);
+		if (pidfd < 0 && errno != ESRCH)	/* ESRCH: gone, nothing to follow */
+			err = -errno;
+		if (pidfd >= 0 && bpf_map_update_elem(bpf_map__fd(b->proc->maps.members), &pidfd,
+						      &one, BPF_ANY))
+			err = -errno;
+		if (pidfd >= 0)
+			close(pidfd);
+	}
+	user_joins++;
+	if (bpf_map_update_elem(bpf_map__fd(b->proc->maps.joins), &k, &user_joins, BPF_ANY))
+		err = err ?: -errno;
+	return err;
+}
+
 int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 start_ns)
 {
 	struct gt_proc p = { .go_pid = go_pid, .flags = flags, .start_ns = start_ns };
@@ -591,7 +599,7 @@ int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 s
 	/* never over an entry the kernel made: it is newer than anything read here */
 	if (bpf_map_update_elem(bpf_map__fd(b->proc->maps.procs), &key, &p, BPF_NOEXIST))
 		return -errno;
-	return 0;
+	return mark_member(b, pid);
 }
 
 const struct gt_loss gt_losses[] = {

@@ -12,7 +12,6 @@ struct proc_bpf;
 struct syserr_bpf;
 struct signal_bpf;
 struct lsm_bpf;
-struct stderr_bpf;
 
 /* What gotraced can see, each on the best mechanism this kernel allows. */
 enum gt_capability {
@@ -49,7 +48,6 @@ struct gt_bpf {
 	struct syserr_bpf *syserr;
 	struct signal_bpf *signal;	/* optional: NULL when it could not load */
 	struct lsm_bpf *lsm;		/* optional */
-	struct stderr_bpf *stderr_cap;	/* optional: helpers' stderr */
 	int events_fd;		/* the ring buffer */
 	int repeats_fd;		/* repeats counted in the kernel (src/repeats.h) */
 	struct gt_features feat;

@@ -31,7 +31,7 @@ teardown() {
 	grep -q '^per-thread state *hash by thread id' <<<"$output"
 	grep -q '^current task *bpf_get_current_task + CO-RE reads' <<<"$output"
 	grep -q '^syscall of an LSM hook *top of the kernel stack' <<<"$output"
-	grep -q '^helper stderr (tool_failed) *tracepoint/syscalls/sys_enter_write' <<<"$output"
+	grep -q '^helper stderr (tool_failed) *tp_btf/sys_exit of write(v) to fd 2' <<<"$output"
 	# and without the variable, this kernel's best
 	GOTRACED_DISABLE_FEATURES= run "$GOTRACED" --probe
 	grep -q '^path and environment walks *bpf_loop' <<<"$output"

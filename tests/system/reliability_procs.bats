@@ -82,3 +82,20 @@ argv_json() { jq -cn --args '$ARGS.positional' "$FAKEGO" "$@"; }
 	[ "$(findings '.path == $T + "/lock/b"' | jq -c .go_argv | sort -u)" = \
 		"$(argv_json burst 1000 "$LOCK/b")" ]
 }
+
+@test "procs: a process that failed calls outside every tree is followed once it execs go" {
+	# the shell's own failed calls (stat of a missing file) are an outsider's, which each
+	# CPU remembers so the next one costs no lookup; its exec of go must end that
+	run go_cmd "${AS_GT[@]}" bash -c \
+		'for i in $(seq 3000); do [ -e "$1/none" ]; done; exec "$2" deny 5 "$1/joined"' \
+		_ "$LOCK" "$FAKEGO"
+	echo "$output"
+	[ "$status" -eq "$GT_STRESS_EXIT" ]
+	[ "$output" = "denied 5" ]
+	g=$(head -n1 "$GT_GOPIDS")
+	wait_go_exits "$g"
+	stop_daemon
+	dump_out
+	[ "$(findings '(.path // "") | endswith("/lock/none")' | count)" -eq 0 ]
+	[ "$(sum_counts ".go_pid == $g and .path == \$T + \"/lock/joined\"")" -eq 5 ]
+}
