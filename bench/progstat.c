@@ -3,7 +3,8 @@
  * The cost of a BPF program's own body, which machine load blurs far less
  * than a loop's wall or CPU time: with the kernel's run-time statistics on
  * (BPF_ENABLE_STATS, held only while this runs), the nanoseconds per run of
- * each named program while CMD runs.
+ * each program while CMD runs. A PROG is a program's name or its id (other
+ * daemons on the machine may hold programs of the same name).
  * Usage: progstat PROG[,PROG...] CMD [ARG...]
  * Prints one line per program found: NAME NS_PER_RUN RUNS.
  */
@@ -49,10 +50,11 @@ static int snapshot(struct prog *p, int n, const char *names, int *found)
 			}
 		}
 		if (n && *found < MAX_PROGS) {
-			char key[BPF_OBJ_NAME_LEN + 2];
+			char key[BPF_OBJ_NAME_LEN + 2], idkey[16];
 
 			snprintf(key, sizeof(key), ",%s,", info.name);
-			if (strstr(want, key)) {
+			snprintf(idkey, sizeof(idkey), ",%u,", id);
+			if (strstr(want, key) || strstr(want, idkey)) {
 				p[*found] = (struct prog){ .id = id, .ns = info.run_time_ns,
 							   .cnt = info.run_cnt };
 				snprintf(p[*found].name, sizeof(p[*found].name), "%s", info.name);

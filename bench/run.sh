@@ -201,11 +201,19 @@ go_section() {
 }
 
 # ---- Untraced processes: ns per syscall --------------------------------------------------------
+# held_prog_ids PID...: ids of the BPF programs these processes hold
+held_prog_ids() {
+	local p
+	for p in "$@"; do
+		for f in /proc/"$p"/fdinfo/*; do awk '/^prog_id:/ {print $2}' "$f" 2>/dev/null; done
+	done | sort -un
+}
+
 # syscall_hooks PID: the programs of process PID on the syscall tracepoints (every
 # syscall of the machine runs each of them): a count the machine's load cannot blur
 syscall_hooks() {
 	local ids
-	ids=$(for f in /proc/"$1"/fdinfo/*; do awk '/^prog_id:/ {print $2}' "$f" 2>/dev/null; done | sort -u)
+	ids=$(held_prog_ids "$1")
 	bpftool -j prog show 2>/dev/null | jq -r --argjson ids "[$(echo $ids | tr ' ' ',')]" \
 		'.[] | select(.id as $i | $ids | index($i)) | .name' |
 		grep -E '^gt_sys_(enter|exit)$' | sort | paste -sd' '
@@ -232,7 +240,8 @@ loop_section() {
 	echo
 	echo "Untraced process (outside any Go tree): CPU ns per syscall (the loop's own CPU time), fastest of $((LOOP_REPEAT * LOOP_ROUNDS)) rounds;"
 	echo "ratio = gotraced's added ns / the empty program's added ns (fastest rounds; and the"
-	echo "median over the $LOOP_REPEAT repeats of each repeat's own ratio); '-': the empty program's delta was lost in noise"
+	echo "median over the $LOOP_REPEAT repeats of each repeat's own ratio); '-': the empty program's delta was lost in noise;"
+	echo "'~': below 1, which is noise (a hook cannot make a call cheaper), read as 1"
 	echo "programs gotraced runs on every syscall of the machine: $(wc -w <"$W/hooks.txt") ($(cat "$W/hooks.txt"))"
 	printf '%-18s %9s %9s %9s %10s %13s %7s %12s\n' call none empty gotraced "empty-none" \
 		"gotraced-none" ratio "ratio(med)"
@@ -247,8 +256,9 @@ loop_section() {
 			median)
 		printf '%-18s %9.1f %9.1f %9.1f %10.1f %13.1f %7s %12s\n' "$call" "$n" "$e" "$g" \
 			"$(awk -v a="$e" -v b="$n" 'BEGIN{print a-b}')" "$(awk -v a="$g" -v b="$n" 'BEGIN{print a-b}')" \
-			"$(awk -v g="$g" -v e="$e" -v n="$n" 'BEGIN{ if (e - n > 0) printf "%.2f", (g - n) / (e - n); else print "-"}')" \
-			"$(awk -v r="$rr" 'BEGIN{ if (r == "nan") print "-"; else printf "%.2f", r}')"
+			"$(awk -v g="$g" -v e="$e" -v n="$n" 'BEGIN{ if (e - n > 0) { r = (g - n) / (e - n)
+				printf "%.2f%s", r, r < 1 ? "~" : "" } else print "-"}')" \
+			"$(awk -v r="$rr" 'BEGIN{ if (r == "nan") print "-"; else printf "%.2f%s", r, r < 1 ? "~" : ""}')"
 	done
 	body_table
 }
@@ -267,8 +277,10 @@ body_table() {
 	echo
 	echo "Program bodies while the loop runs (ns per run, BPF run-time statistics):"
 	printf '%-18s %9s %9s %9s %11s\n' call empty gotraced extra "ratio(body)"
+	local ids
+	ids=$(held_prog_ids "$BG_PID" "$empty_pid" | paste -sd,)
 	for call in getppid_ok close_EBADF faccessat_ENOENT; do
-		out=$("$BO/progstat" gt_sys_exit,bench_empty_exi "$BO/sysloop" "$LOOP_CALLS" 3 "$call")
+		out=$("$BO/progstat" "$ids" "$BO/sysloop" "$LOOP_CALLS" 3 "$call")
 		be=$(awk '$1 == "bench_empty_exi" {print $2}' <<<"$out")
 		bg=$(awk '$1 == "gt_sys_exit" {print $2}' <<<"$out")
 		n=$(awk -v c="$call" '$1 == "none" && $3 == c {print $4}' "$W/loop.txt" | sort -g | head -1)
