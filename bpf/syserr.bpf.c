@@ -81,7 +81,7 @@ static __always_inline __u64 arg(struct pt_regs *r, int i, bool compat)
 }
 
 /* Directory a relative path is resolved against: cwd, or the dirfd's file. */
-static __noinline int dir_of(struct task_struct *t, int dfd, char *dst)
+static __always_inline __u32 dir_of(struct task_struct *t, int dfd, char *dst)
 {
 	struct file *f;
 
@@ -94,30 +94,72 @@ static __noinline int dir_of(struct task_struct *t, int dfd, char *dst)
 }
 
 /*
- * Append path argument `pi` (and, for a relative one, its directory) at
- * data offset off. Returns the new offset; lengths go to *plen and *dlen.
+ * The record being built in scratch (report()). The functions below that
+ * append to its data are global: each is verified once, and the offset it
+ * returns is a plain number to report(), whose paths then prune instead of
+ * multiplying by every length a path could have.
  */
-static __always_inline __u32 put_path(struct gt_scratch *s, struct task_struct *t,
-				      const struct gt_syserr_event *e, char *data, __u32 off,
-				      __u8 pi, __u8 di, __u16 *plen, __u16 *dlen, __u16 *trunc,
-				      __u16 trunc_bit)
+static __always_inline struct gt_syserr_event *get_record(void)
 {
-	char *dst = &data[off & GT_DATA_MASK];
-	long n;
+	struct gt_scratch *s = get_scratch();
+
+	return s ? (void *)s->buf : NULL;
+}
+
+/*
+ * Append path argument pi (and, for a relative one, its directory: the
+ * dirfd in argument di, or the cwd) at data offset off; second: the call's
+ * second path. Returns the new offset.
+ */
+__noinline __u32 put_path(__u32 off, __u32 pi, __u32 di, __u32 second)
+{
+	struct gt_syserr_event *e = get_record();
+	char *dst;
+	__u32 n;
+	long len;
 	int dfd;
 
-	n = bpf_probe_read_user_str(dst, GT_PATH_MAX, (void *)e->args[pi & 7]);
-	if (n <= 0)
+	if (!e)
 		return off;
-	*plen = n;
-	off += n;
+	dst = &e->data[off & GT_DATA_MASK];
+	len = bpf_probe_read_user_str(dst, GT_PATH_MAX, (void *)e->args[pi & 7]);
+	if (len <= 0)
+		return off;
+	if (second)
+		e->path2_len = len;
+	else
+		e->path_len = len;
+	off += len;
 	if (dst[0] == '/')
 		return off;
 	dfd = di < 6 ? (int)e->args[di & 7] : GT_AT_FDCWD;
-	n = dir_of(t, dfd, &data[off & GT_DATA_MASK]);
-	*dlen = n;
+	n = dir_of(current_task(), dfd, &e->data[off & GT_DATA_MASK]);
+	if (second)
+		e->dir2_len = n;
+	else
+		e->dir_len = n;
 	if (n && walk_truncated())
-		*trunc |= trunc_bit;
+		e->trunc |= second ? GT_TRUNC_DIR2 : GT_TRUNC_DIR;
+	return off + n;
+}
+
+/* A call on a descriptor (argument fa): its file's path, as the record's path. */
+__noinline __u32 put_fd_path(__u32 off, __u32 fa)
+{
+	struct gt_syserr_event *e = get_record();
+	struct file *f;
+	__u32 n;
+
+	if (!e)
+		return off;
+	f = fd_file(current_task(), (int)e->args[fa & 7]);
+	if (!f)
+		return off;
+	n = put_walked(&f->f_path, &e->data[off & GT_DATA_MASK]);
+	e->path_len = n;
+	e->fd_path = 1;
+	if (n && walk_truncated())
+		e->trunc |= GT_TRUNC_DIR;
 	return off + n;
 }
 
@@ -146,6 +188,21 @@ static __always_inline void pids_limit(struct task_struct *t, struct gt_limits *
 		}
 		css = BPF_CORE_READ(css, parent);
 	}
+}
+
+/* A call that creates a process: the pids limit nearest to refusing, and its cgroup's path. */
+__noinline __u32 put_pids(__u32 off)
+{
+	struct gt_syserr_event *e = get_record();
+	struct cgroup_subsys_state *css = NULL;
+
+	if (!e)
+		return off;
+	pids_limit(current_task(), &e->limits, &css);
+	if (!css)
+		return off;
+	e->cg_len = put_kn_path(BPF_CORE_READ(css, cgroup, kn), &e->data[off & GT_DATA_MASK]);
+	return off + e->cg_len;
 }
 
 static __always_inline void fill_limits(struct task_struct *t, struct gt_limits *l)
@@ -204,16 +261,18 @@ struct {
  * classic BPF program the kernel kept (orig_prog) is immutable while the
  * task holds it. 0 when all were sent; -1 when the chain cannot be judged
  * (deeper than GT_SF_CHAIN_MAX, no orig_prog, a filter too long); -2 when
- * the ring buffer had no room.
+ * the ring buffer had no room. ip: the call's. Global: verified once, not
+ * along every path of report() that reaches it.
  */
-static __noinline int send_chain(struct task_struct *t, struct pt_regs *regs)
+__noinline int send_chain(__u64 ip)
 {
+	struct task_struct *t = current_task();
 	struct seccomp_filter *f = BPF_CORE_READ(t, seccomp.filter), *g = f;
 	__u32 zero = 0, arch = call_arch(t), pid = bpf_get_current_pid_tgid() >> 32;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct gt_sf_buf *b = bpf_map_lookup_elem(&sf_buf, &zero);
 	struct gt_sfilter_event *e = (void *)b;
-	__u64 ip = PT_REGS_IP_CORE(regs), now = bpf_ktime_get_boot_ns();
+	__u64 now = bpf_ktime_get_boot_ns();
 	int i, n = 0;
 
 	if (!b || !f)
@@ -281,6 +340,7 @@ struct gt_rep_buf {
 	__u64 h;
 	__u32 pos, len;
 	__u64 raw[6], ip;	/* the call's arguments and ip, put here by its caller */
+	struct gt_syscall_desc desc;	/* its row of the syscall table (call_class()) */
 	__u32 keyed;		/* key holds this call's key (kept here, not live in report()) */
 	__u32 pad;
 };
@@ -517,73 +577,99 @@ static __always_inline bool over_budget(__u32 go_pid)
 	return false;
 }
 
-static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
-			     struct lsm_state *ls)
+/* How report() treats a failed call (call_class()). */
+#define GT_CALL_WANTED	(1u << 0)	/* a finding by its errno and syscall */
+#define GT_CALL_MAYBE	(1u << 1)	/* a seccomp filter may have answered it */
+#define GT_CALL_COMPAT	(1u << 2)	/* a 32-bit call (x86-64's ia32 table) */
+#define GT_CALL_LSM	(1u << 3)	/* an LSM refusal was recorded in this very call */
+
+/*
+ * GT_CALL_* of failed call nr (errno err); its row of the syscall table
+ * goes to rep_buf (desc). Global, as admit_call(): a flag set on one path
+ * is a constant to the verifier, and each later branch on it keeps the
+ * paths apart (86,850 instructions verified for gt_sys_exit); what a
+ * global function returns is a number, and the paths merge.
+ */
+__noinline __u32 call_class(__u32 nr, __u32 err)
 {
 	struct task_struct *t = current_task();
-	struct cgroup_subsys_state *pids_css = NULL;
-	__u32 err = -ret, nr = BPF_CORE_READ(regs, GT_REG_NR), off = 0, se_flags = 0;
-	const struct gt_syscall_desc *d;
-	struct gt_syserr_event *e;
-	struct gt_scratch *s;
-	bool wanted = true, maybe, compat;
-	struct gt_rep_buf *r;
-	char *data;
-	int i;
+	struct gt_rep_buf *r = get_rep();
+	const struct gt_syscall_desc *row;
+	__u32 how = 0;
 
-	/* a filter's refusal matters whatever the call and the errno */
-	maybe = maybe_filtered(t, nr);
-	if (!all_errors && !(errno_mask[(err >> 6) & 3] & (1ULL << (err & 63))))
-		wanted = false;
-	compat = call_arch(t) == AUDIT_ARCH_I386;
-	if (compat)
-		d = bpf_map_lookup_elem(&syscalls32, &nr);
-	else
-		d = bpf_map_lookup_elem(&syscalls, &nr);
-	if (!d || d->kind == GT_SC_NONE) {
-		if (!all_errors)
-			wanted = false;
-		d = &other_call;
-	}
-	/* EAGAIN is a finding only where a process or thread is created */
-	if (err == EAGAIN && d->kind != GT_SC_PROC && !all_errors)
-		wanted = false;
-	if (!wanted && !maybe)
-		return 0;
-	/* a process's limits and an LSM's verdict of this very call are facts of one call */
-	r = get_rep();
 	if (!r)
 		return 0;
+	/* a filter's refusal matters whatever the call and the errno */
+	if (maybe_filtered(t, nr))
+		how |= GT_CALL_MAYBE;
+	if (call_arch(t) == AUDIT_ARCH_I386) {
+		how |= GT_CALL_COMPAT;
+		row = bpf_map_lookup_elem(&syscalls32, &nr);
+	} else {
+		row = bpf_map_lookup_elem(&syscalls, &nr);
+	}
+	if (!row || row->kind == GT_SC_NONE) {
+		r->desc = other_call;
+		return all_errors ? how | GT_CALL_WANTED : how;
+	}
+	r->desc = *row;
+	if (all_errors)
+		return how | GT_CALL_WANTED;
+	if (!(errno_mask[(err >> 6) & 3] & (1ULL << (err & 63))))
+		return how;
+	/* EAGAIN is a finding only where a process or thread is created */
+	if (err == EAGAIN && r->desc.kind != GT_SC_PROC)
+		return how;
+	return how | GT_CALL_WANTED;
+}
+
+/*
+ * Whether the record of a call report() took goes out: not for a repeat
+ * (only counted), nor for a tree over its budget; a call its filters may
+ * have answered sends them first. Returns the record's GT_SE_* flags, or -1
+ * when no record is sent. Global: verified once, not along every path of
+ * report().
+ */
+__noinline int admit_call(__u32 how, __s64 ret, __u32 nr, __u32 go_pid)
+{
+	struct gt_rep_buf *r = get_rep();
+	int flags = 0;
+	__u64 desc;
+
+	if (!r)
+		return -1;
 	r->keyed = 0;
-	if (d->kind != GT_SC_PROC && !(ls && ls->ts && ls->nr == (__s32)nr)) {
-		__u64 desc;
+	/* a process's limits and an LSM's verdict of this very call are facts of one call */
+	if (r->desc.kind != GT_SC_PROC && !(how & GT_CALL_LSM)) {
 		struct gt_rep_val *v = NULL;
 
-		__builtin_memcpy(&desc, d, sizeof(desc));
-		for (i = 0; i < 6; i++)
-			r->raw[i] = arg(regs, i, compat);
-		r->ip = PT_REGS_IP_CORE(regs);
-		r = rep_key(desc, ret, nr, maybe) ? get_rep() : NULL;
-		if (r)
-			v = bpf_map_lookup_elem(&repeats, &r->key);
+		__builtin_memcpy(&desc, &r->desc, sizeof(desc));
+		if (rep_key(desc, ret, nr, (how & GT_CALL_MAYBE) != 0)) {
+			r = get_rep();
+			if (r)
+				v = bpf_map_lookup_elem(&repeats, &r->key);
+		}
 		if (v) {
 			__sync_fetch_and_add(&v->count, 1);
 			v->last_ns = bpf_ktime_get_boot_ns();
 			stat_inc(GT_STAT_REPEATS);
-			return 0;
+			return -1;
 		}
 	}
-	if (over_budget(p->go_pid)) {
+	if (over_budget(go_pid)) {
 		stat_inc(GT_STAT_LOST);
 		stat_inc(GT_STAT_LOST_SYSERR);
-		return 0;
+		return -1;
 	}
-	if (maybe) {
-		int r = send_chain(t, regs);
+	if (how & GT_CALL_MAYBE) {
+		int sent = -1;
 
-		if (r == 0) {
-			se_flags |= GT_SE_FILTERS;
-		} else if (r == -2 || !wanted) {
+		r = get_rep();
+		if (r)
+			sent = send_chain(r->ip);
+		if (sent == 0) {
+			flags |= GT_SE_FILTERS;
+		} else if (sent == -2 || !(how & GT_CALL_WANTED)) {
 			/*
 			 * Its filters were lost (or it matters only if they answered):
 			 * without them the call could be put on the wrong cause, so the
@@ -591,64 +677,61 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 			 */
 			stat_inc(GT_STAT_LOST);
 			stat_inc(GT_STAT_LOST_SYSERR);
-			return 0;
+			return -1;
 		}
-		if (!wanted)
-			se_flags |= GT_SE_ONLY_FILTER;
+		if (!(how & GT_CALL_WANTED))
+			flags |= GT_SE_ONLY_FILTER;
 	}
+	if (how & GT_CALL_COMPAT)
+		flags |= GT_SE_COMPAT;
+	return flags;
+}
 
-	s = get_scratch();
-	if (!s)
+/*
+ * Build the record of a call admit_call() let through in scratch, and send
+ * it. Its arguments, row and key are in rep_buf; report() has put its LSM
+ * verdict in the record. Global: verified once.
+ */
+__noinline int send_syserr(__s64 ret, __u32 nr, __u32 go_pid, __u32 flags)
+{
+	struct task_struct *t = current_task();
+	struct gt_rep_buf *r = get_rep();
+	struct gt_scratch *s = get_scratch();
+	struct gt_syscall_desc d;
+	struct gt_syserr_event *e;
+	__u32 off = 0;
+	int i;
+
+	if (!r || !s)
 		return 0;
+	d = r->desc;
 	e = (void *)s->buf;
-	data = e->data;
 	fill_hdr(&e->hdr, GT_EV_SYSERR, t);
 	fill_creds(&e->creds, t);
-	e->go_pid = p->go_pid;
+	e->go_pid = go_pid;
 	e->nr = nr;
 	e->ret = ret;
 	for (i = 0; i < 6; i++)
-		e->args[i] = arg(regs, i, compat);
-	e->path_len = e->dir_len = e->path2_len = e->dir2_len = e->fd_path = e->cg_len = 0;
-	e->trunc = 0;
-	e->limits.flags = se_flags | (compat ? GT_SE_COMPAT : 0);
-	fill_limits(t, &e->limits);
-	if (d->kind == GT_SC_PROC)
-		pids_limit(t, &e->limits, &pids_css);
-
-	if (d->path_arg < 6)
-		off = put_path(s, t, e, data, off, d->path_arg, d->dfd_arg, &e->path_len,
-			       &e->dir_len, &e->trunc, GT_TRUNC_DIR);
-	if (d->path2_arg < 6)
-		off = put_path(s, t, e, data, off, d->path2_arg, d->dfd2_arg, &e->path2_len,
-			       &e->dir2_len, &e->trunc, GT_TRUNC_DIR2);
-	if (d->fd_arg < 6 && !e->path_len) {
-		struct file *f = fd_file(t, (int)e->args[d->fd_arg & 7]);
-
-		if (f) {
-			e->path_len = put_walked(&f->f_path, &data[off & GT_DATA_MASK]);
-			e->fd_path = 1;
-			if (e->path_len && walk_truncated())
-				e->trunc |= GT_TRUNC_DIR;
-			off += e->path_len;
-		}
-	}
-	/* an LSM refusal recorded in this very call (fexit, AVC): the same denial once */
-	__builtin_memset(&e->lsm, 0, sizeof(e->lsm));
-	if (ls && ls->ts && ls->nr == (__s32)nr)
-		e->lsm = ls->info;
-	if (pids_css) {
-		e->cg_len = put_kn_path(BPF_CORE_READ(pids_css, cgroup, kn),
-					&data[off & GT_DATA_MASK]);
-		off += e->cg_len;
-	}
-	r = get_rep();
-	if (r && r->keyed) {
+		e->args[i] = r->raw[i];
+	if (r->keyed) {
 		e->rep = r->key;
-		e->limits.flags |= GT_SE_REPEATS;
+		flags |= GT_SE_REPEATS;
 	} else {
 		__builtin_memset(&e->rep, 0, sizeof(e->rep));
 	}
+	e->path_len = e->dir_len = e->path2_len = e->dir2_len = e->fd_path = e->cg_len = 0;
+	e->trunc = 0;
+	e->limits.flags = flags;
+	fill_limits(t, &e->limits);
+
+	if (d.path_arg < 6)
+		off = put_path(off, d.path_arg, d.dfd_arg, 0);
+	if (d.path2_arg < 6)
+		off = put_path(off, d.path2_arg, d.dfd2_arg, 1);
+	if (d.fd_arg < 6 && !e->path_len)
+		off = put_fd_path(off, d.fd_arg);
+	if (d.kind == GT_SC_PROC)
+		off = put_pids(off);
 	stat_inc(GT_STAT_SYSERR);
 	if (output(s, offsetof(struct gt_syserr_event, data) + off, GT_STAT_LOST_SYSERR) == 0) {
 		/* sent: from now on its repeats are counted here */
@@ -659,6 +742,40 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
 			bpf_map_update_elem(&repeats, &r->key, &zero, BPF_NOEXIST);
 	}
 	return 0;
+}
+
+/* A failed call of a Go process: what needs its registers and LSM state is read here. */
+static __noinline int report(struct pt_regs *regs, long ret, const struct gt_proc *p,
+			     struct lsm_state *ls)
+{
+	__u32 nr = BPF_CORE_READ(regs, GT_REG_NR), how;
+	struct gt_syserr_event *e;
+	struct gt_rep_buf *r;
+	int i, flags;
+
+	how = call_class(nr, -ret);
+	if (!(how & (GT_CALL_WANTED | GT_CALL_MAYBE)))
+		return 0;
+	r = get_rep();
+	e = get_record();
+	if (!r || !e)
+		return 0;
+	/* unrolled: each read is one register's, not a table of addresses on the stack */
+#pragma unroll
+	for (i = 0; i < 6; i++)
+		r->raw[i] = arg(regs, i, how & GT_CALL_COMPAT);
+	r->ip = PT_REGS_IP_CORE(regs);
+	/* an LSM refusal recorded in this very call (fexit, AVC): the same denial once */
+	if (ls && ls->ts && ls->nr == (__s32)nr) {
+		e->lsm = ls->info;
+		how |= GT_CALL_LSM;
+	} else {
+		__builtin_memset(&e->lsm, 0, sizeof(e->lsm));
+	}
+	flags = admit_call(how, ret, nr, p->go_pid);
+	if (flags < 0)
+		return 0;
+	return send_syserr(ret, nr, p->go_pid, flags);
 }
 
 /*
