@@ -577,6 +577,51 @@ static __always_inline bool over_budget(__u32 go_pid)
 	return false;
 }
 
+/*
+ * The failed calls of each tree (go command) that were counted lost, for
+ * its exit event (`lost`): the daemon reads and removes the go command's
+ * entry when it ends, so a tree's own accounting holds however much other
+ * trees flood. The go command's start tells a reused pid's entry apart.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);			/* the go command's pid */
+	__type(value, struct gt_tree_lost);
+} tree_lost SEC(".maps");
+
+/* A failed call of go_pid's tree that no record tells, on its tree's count. */
+static __always_inline void tree_lose(__u32 go_pid)
+{
+	struct gt_tree_lost *v, nv = {};
+	struct gt_proc *go;
+
+	go = go_pid ? bpf_map_lookup_elem(&procs, &go_pid) : NULL;
+	if (!go)
+		return;		/* no go command (any more) whose exit could tell it */
+	v = bpf_map_lookup_elem(&tree_lost, &go_pid);
+	if (v && v->start_ns == go->start_ns) {
+		__sync_fetch_and_add(&v->count, 1);
+		return;
+	}
+	nv.start_ns = go->start_ns;
+	nv.count = 1;
+	/* two CPUs may start it at once: the second adds to the first's */
+	if (!bpf_map_update_elem(&tree_lost, &go_pid, &nv, v ? BPF_ANY : BPF_NOEXIST))
+		return;
+	v = bpf_map_lookup_elem(&tree_lost, &go_pid);
+	if (v)
+		__sync_fetch_and_add(&v->count, 1);
+}
+
+/* ... and on the machine's */
+static __always_inline void lose_call(__u32 go_pid)
+{
+	stat_inc(GT_STAT_LOST);
+	stat_inc(GT_STAT_LOST_SYSERR);
+	tree_lose(go_pid);
+}
+
 /* How report() treats a failed call (call_class()). */
 #define GT_CALL_WANTED	(1u << 0)	/* a finding by its errno and syscall */
 #define GT_CALL_MAYBE	(1u << 1)	/* a seccomp filter may have answered it */
@@ -657,8 +702,7 @@ __noinline int admit_call(__u32 how, __s64 ret, __u32 nr, __u32 go_pid)
 		}
 	}
 	if (over_budget(go_pid)) {
-		stat_inc(GT_STAT_LOST);
-		stat_inc(GT_STAT_LOST_SYSERR);
+		lose_call(go_pid);
 		return -1;
 	}
 	if (how & GT_CALL_MAYBE) {
@@ -675,8 +719,7 @@ __noinline int admit_call(__u32 how, __s64 ret, __u32 nr, __u32 go_pid)
 			 * without them the call could be put on the wrong cause, so the
 			 * record is counted lost instead.
 			 */
-			stat_inc(GT_STAT_LOST);
-			stat_inc(GT_STAT_LOST_SYSERR);
+			lose_call(go_pid);
 			return -1;
 		}
 		if (!(how & GT_CALL_WANTED))
@@ -740,6 +783,8 @@ __noinline int send_syserr(__s64 ret, __u32 nr, __u32 go_pid, __u32 flags)
 		r = get_rep();
 		if (r && r->keyed)
 			bpf_map_update_elem(&repeats, &r->key, &zero, BPF_NOEXIST);
+	} else {
+		tree_lose(go_pid);	/* the ring buffer was full: output() counted it */
 	}
 	return 0;
 }

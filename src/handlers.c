@@ -880,6 +880,8 @@ static void on_exit_event(const struct gt_exit_event *e, struct gt_state *st)
 		x.findings = p->findings;
 		x.errors = p->errors;
 		x.absorbed = p->absorbed;
+		if (st->tree_lost)
+			x.lost = st->tree_lost(st->tree_lost_ctx, p->pid, e->hdr.start_ns);
 		if ((sig || x.exit_code) && p->verdict.weight) {
 			x.verdict = &p->verdict;
 			x.note = gt_go_note(gt_go_minor(p->go_version), p->verdict.cause,

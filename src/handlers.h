@@ -16,6 +16,9 @@ struct gt_state {
 	unsigned long bad_records;	/* records that failed validation */
 	unsigned long by_cause[GC_MAX];
 	char *first[3];			/* short summaries for run mode */
+	/* a go command's failed calls counted lost in the kernel (gt_bpf_tree_lost) */
+	unsigned long (*tree_lost)(void *ctx, pid_t go_pid, __u64 start_ns);
+	void *tree_lost_ctx;
 };
 
 void gt_handlers_init(struct gt_state *st, unsigned flush_ms);

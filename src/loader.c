@@ -540,6 +540,7 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	vmlinux_btf_free();
 	b->events_fd = bpf_map__fd(pr->maps.events);
 	b->repeats_fd = bpf_map__fd(se->maps.repeats);
+	b->tree_lost_fd = bpf_map__fd(se->maps.tree_lost);
 	return 0;
 }
 
@@ -644,6 +645,19 @@ int gt_bpf_repeat(const struct gt_rep_key *k, struct gt_rep_val *v, bool del, vo
 	if (del)
 		bpf_map_delete_elem(b->repeats_fd, k);
 	return 0;
+}
+
+unsigned long gt_bpf_tree_lost(void *ctx, pid_t go_pid, __u64 start_ns)
+{
+	struct gt_bpf *b = ctx;
+	struct gt_tree_lost v = { 0 };	/* valgrind does not see the kernel write it */
+	__u32 k = go_pid;
+
+	if (bpf_map_lookup_elem(b->tree_lost_fd, &k, &v))
+		return 0;
+	bpf_map_delete_elem(b->tree_lost_fd, &k);
+	/* the entry's start is exact, or from the /proc scan the start of its tick */
+	return start_ns - v.start_ns < GT_TICK_NS ? v.count : 0;
 }
 
 int gt_bpf_repeats(void (*fn)(const struct gt_rep_key *k, const struct gt_rep_val *v, void *arg),

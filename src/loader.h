@@ -50,6 +50,7 @@ struct gt_bpf {
 	struct lsm_bpf *lsm;		/* optional */
 	int events_fd;		/* the ring buffer */
 	int repeats_fd;		/* repeats counted in the kernel (src/repeats.h) */
+	int tree_lost_fd;	/* failed calls counted lost, per go command */
 	struct gt_features feat;
 	struct gt_mech mech[GT_CAP_MAX];
 };
@@ -84,6 +85,12 @@ int gt_bpf_repeat(const struct gt_rep_key *k, struct gt_rep_val *v, bool del, vo
 /* Every repeat count in one read (gt_rep_batch_fn); -1 where the kernel has no batch reads. */
 int gt_bpf_repeats(void (*fn)(const struct gt_rep_key *k, const struct gt_rep_val *v, void *arg),
 		   void *arg, void *ctx);
+
+/*
+ * The failed calls of go command go_pid's tree counted lost, its entry then
+ * removed (ctx: the gt_bpf); 0 when none, or for another process of that pid.
+ */
+unsigned long gt_bpf_tree_lost(void *ctx, pid_t go_pid, __u64 start_ns);
 
 /* Sum of the per-CPU counters. */
 int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX]);

@@ -367,6 +367,8 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 		if (e->absorbed)
 			fprintf(m, ", %lu refused call%s absorbed", e->absorbed,
 				e->absorbed == 1 ? "" : "s");
+		if (e->lost)
+			fprintf(m, ", %lu failed call%s lost", e->lost, e->lost == 1 ? "" : "s");
 		if (e->verdict) {
 			fprintf(m, "; most likely: %s ", gt_cause_name(e->verdict->cause));
 			if (e->verdict->path)
@@ -397,6 +399,7 @@ static char *exit_line(struct gt_sink *s, const struct gt_exit_info *e, bool tex
 	gt_json_int(&j, "findings", e->findings);
 	gt_json_int(&j, "errors", e->errors);
 	gt_json_int(&j, "absorbed", e->absorbed);
+	gt_json_int(&j, "lost", e->lost);
 	if (e->verdict) {
 		const struct gt_verdict *v = e->verdict;
 

@@ -60,6 +60,7 @@ struct gt_exit_info {
 	unsigned findings;
 	unsigned long errors;
 	unsigned long absorbed;	/* refused calls its processes absorbed (no finding) */
+	unsigned long lost;	/* failed calls of its tree counted lost in the kernel */
 	const struct gt_verdict *verdict;	/* the finding that most likely failed it */
 	const struct gt_nsfacts *ns;		/* its container and pid namespace, or NULL */
 };

@@ -181,6 +181,8 @@ int gt_trace(const struct gt_config *cfg)
 		goto cleanup;
 	}
 	gt_repeats_source(gt_bpf_repeat, gt_bpf_repeats, &b);
+	st.tree_lost = gt_bpf_tree_lost;
+	st.tree_lost_ctx = &b;
 	rb = gt_ring_new(b.events_fd, gt_handle_record, &st);
 	if (!rb) {
 		gt_err("cannot read the ring buffer: %s", strerror(errno));

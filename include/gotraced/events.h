@@ -210,6 +210,15 @@ struct gt_rep_val {
 	__u64 last_ns;		/* bpf_ktime_get_boot_ns() of the last one */
 };
 
+/*
+ * Failed calls of a tree counted lost (no record tells them), keyed by its go
+ * command's pid; read and removed by the daemon when that go command ends.
+ */
+struct gt_tree_lost {
+	__u64 start_ns;		/* the go command's procs entry start_ns */
+	__u64 count;
+};
+
 /* Which LSM check refused, seen by fexit (the combined verdict of all LSMs). */
 enum gt_lsm_hook {
 	GT_HOOK_NONE = 0,
@@ -313,6 +322,7 @@ _Static_assert(sizeof(struct gt_creds) == 92, "gt_creds layout");
 _Static_assert(sizeof(struct gt_syscall_desc) == 8, "gt_syscall_desc layout");
 _Static_assert(sizeof(struct gt_exec_event) == 176, "gt_exec_event layout");
 _Static_assert(sizeof(struct gt_rep_key) == 136, "gt_rep_key layout");
+_Static_assert(sizeof(struct gt_tree_lost) == 16, "gt_tree_lost layout");
 _Static_assert(sizeof(struct gt_syserr_event) == 728, "gt_syserr_event layout");
 
 /* Counters in the per-CPU "stats" array. */

@@ -137,24 +137,24 @@ static void exits(void **state)
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
 		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":null,\"exit_code\":0,\"signal\":nul"
-		  "l,\"findings\":0,\"errors\":0,\"absorbed\":0,\"verdict\":null}" "\n",
+		  "l,\"findings\":0,\"errors\":0,\"absorbed\":0,\"lost\":0,\"verdict\":null}" "\n",
 		  "11:32:40.988Z exit go[6343] `go test ./...` exited 0, 0 findings" "\n" },
 		{ "go test failed by a root-owned GOCACHE: the verdict and Go's misleading message",
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv,
-		    .exit_code = 1, .findings = 2, .errors = 5, .verdict = &cache_verdict,
+		    .exit_code = 1, .findings = 2, .errors = 5, .lost = 3, .verdict = &cache_verdict,
 		    .go_version = "go1.19.8",
 		    /* the handlers take it from src/gorelease.c (Go 1.19's row) */
 		    .note = "go test may report this as \"package testing is not in GOROOT\" or "
 			    "[setup failed]: the real cause is the build cache" },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
 		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":\"go1.19.8\",\"exit_code\":1,\"signal\":nul"
-		  "l,\"findings\":2,\"errors\":5,\"absorbed\":0,\"verdict\":{\"cause\":\"permission\",\"path\":\""
+		  "l,\"findings\":2,\"errors\":5,\"absorbed\":0,\"lost\":3,\"verdict\":{\"cause\":\"permission\",\"path\":\""
 		  "/srv/gc/00\",\"go_dir\":\"GOCACHE\",\"pid\":6343,\"role\":\"go\",\"explanation"
 		  "\":\"root's\",\"fix\":\"chown\",\"note\":\"go test may report this as \\\"pack"
 		  "age testing is not in GOROOT\\\" or [setup failed]: the real cause is the buil"
 		  "d cache\"}}" "\n",
-		  "11:32:40.988Z exit go[6343] `go test ./...` exited 1, 2 findings; most likely:"
-		  " permission /srv/gc/00" "\n" },
+		  "11:32:40.988Z exit go[6343] `go test ./...` exited 1, 2 findings, 3 failed call"
+		  "s lost; most likely: permission /srv/gc/00" "\n" },
 		{ "killed: no exit code, the signal, a killed test binary's note",
 		  { .ts_ns = TS, .pid = 6343, .go_pid = 6343, .go_argv = &go_test_argv,
 		    .exit_code = -1, .signal = SIGKILL, .findings = 1, .errors = 0,
@@ -162,7 +162,7 @@ static void exits(void **state)
 		    .note = "go test may print only FAIL for a test binary that was killed" },
 		  "{\"type\":\"exit\",\"time\":\"2026-12-01T11:32:40.988Z\",\"pid\":6343,\"go_pid"
 		  "\":6343,\"go_argv\":[\"go\",\"test\",\"./...\"],\"go_version\":null,\"exit_code\":null,\"signal\":"
-		  "\"SIGKILL\",\"findings\":1,\"errors\":0,\"absorbed\":0,\"verdict\":{\"cause\":\"killed\",\"pa"
+		  "\"SIGKILL\",\"findings\":1,\"errors\":0,\"absorbed\":0,\"lost\":0,\"verdict\":{\"cause\":\"killed\",\"pa"
 		  "th\":null,\"go_dir\":null,\"pid\":7001,\"role\":\"test\",\"explanation\":null,"
 		  "\"fix\":null,\"note\":\"go test may print only FAIL for a test binary that was"
 		  " killed\"}}" "\n",
