@@ -335,40 +335,216 @@ int BPF_PROG(gt_fork, struct task_struct *parent, struct task_struct *child)
  * SECCOMP_MODE_DEAD (5.10.y stable has that) or, without the mark, the one
  * whose registers it rolled back (syscall_rollback(): the return register
  * holds its entry value again, where the others hold a return value).
- * Report its call as the signal newer kernels send.
+ * Its call is reported as the signal newer kernels send, once per process,
+ * before the process's exit event (user space pairs the two there): by the
+ * thread that ends the process. That thread is often not the stopped one,
+ * whose own sched_process_exit may run before or after it, so the stopped
+ * one leaves its call in a note (sigsys_notes) when it goes first, and the
+ * last one looks among the threads still linked when it goes last.
  */
-static __always_inline void seccomp_kill_without_signal(struct task_struct *t, struct gt_proc *p)
+struct sigsys_note {
+	__u64 start_ns;		/* the group leader's start_boottime */
+	__s64 nr;		/* -1: none */
+	__u32 tid;
+	__u32 strong;		/* from the kernel's mark, not the registers */
+	char comm[GT_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);	/* tgid */
+	__type(value, struct sigsys_note);
+} sigsys_notes SEC(".maps");
+
+/* The threads of a dying process, walked from its last thread's exit. */
+#define GT_THREADS_MAX	256
+
+struct thread_walk {
+	__u64 head, pos;	/* &signal->thread_head, the thread_node looked at */
+	struct sigsys_note found;	/* the first marked thread, else the first unmarked match */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct thread_walk);
+} thread_walk_buf SEC(".maps");
+
+/*
+ * The call the filter stopped thread t in (*strong: the kernel marked it),
+ * or -1 if it stopped another. Without the mark the rolled-back registers
+ * say it, and can lie: a read() that returned 0 looks rolled back too.
+ * The registers are where task_pt_regs() finds them for any task, also one
+ * reached through a list (bpf_task_pt_regs() takes only a BTF pointer).
+ */
+static __always_inline long killed_call(struct task_struct *t, __u32 *strong)
 {
 	struct pt_regs *regs;
-	struct gt_signal_event *e;
-	int mode;
+	int mode = BPF_CORE_READ(t, seccomp.mode);
+	void *stack = BPF_CORE_READ(t, stack);
+	long nr = -1;
+
+	if (mode != 2 /* SECCOMP_MODE_FILTER */ && mode != 3 /* SECCOMP_MODE_DEAD */)
+		return -1;
+	/* a thread past exit_notify (a zombie leader still linked) may have lost its
+	 * stack: its call is in its note by then */
+	if (!stack || BPF_CORE_READ(t, exit_state))
+		return -1;
+	regs = (struct pt_regs *)((char *)stack + GT_THREAD_SIZE) - 1;
+	if (bpf_core_read(&nr, sizeof(nr), &regs->GT_REG_NR))
+		return -1;
+	if (nr < 0 || (mode == 2 && !GT_REGS_ROLLED_BACK(regs)))
+		return -1;
+	*strong = mode == 3;
+	return nr;
+}
+
+static long thread_step(__u32 i, void *unused)
+{
+	__u32 zero = 0, strong = 0;
+	struct thread_walk *w = bpf_map_lookup_elem(&thread_walk_buf, &zero);
+	struct task_struct *t;
 	long nr;
 
-	if ((BPF_CORE_READ(t, exit_code) & 0x7f) != SIGSYS || (p->flags & GT_PF_SIGSYS))
+	if (!w || !w->pos || w->pos == w->head)
+		return 1;
+	t = (void *)(w->pos - bpf_core_field_offset(struct task_struct, thread_node));
+	nr = killed_call(t, &strong);
+	if (nr >= 0 && (strong || w->found.nr < 0)) {
+		w->found.nr = nr;
+		w->found.strong = strong;
+		w->found.tid = BPF_CORE_READ(t, pid);
+		bpf_probe_read_kernel_str(w->found.comm, sizeof(w->found.comm), t->comm);
+		if (strong)
+			return 1;
+	}
+	w->pos = (__u64)BPF_CORE_READ(t, thread_node.next);
+	return 0;
+}
+GT_STEP(thread_step)
+
+/* The stopped thread among those of t's process still linked, into *n (nr -1: none). */
+static __always_inline void find_killed_thread(struct task_struct *t, struct sigsys_note *n)
+{
+	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	__u32 zero = 0;
+	struct thread_walk *w = bpf_map_lookup_elem(&thread_walk_buf, &zero);
+
+	n->nr = -1;
+	if (!w)
 		return;
-	mode = BPF_CORE_READ(t, seccomp.mode);
-	if (mode != 2 /* SECCOMP_MODE_FILTER */ && mode != 3 /* SECCOMP_MODE_DEAD */)
-		return;
-	regs = task_regs(t);
-	nr = BPF_CORE_READ(regs, GT_REG_NR);
-	if (nr < 0 || (mode == 2 && !GT_REGS_ROLLED_BACK(regs)))
-		return;
-	p->flags |= GT_PF_SIGSYS;
-	e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
+	__builtin_memset(w, 0, sizeof(*w));
+	w->found.nr = -1;
+	w->head = (__u64)&sig->thread_head;
+	w->pos = (__u64)BPF_CORE_READ(sig, thread_head.next);
+	gt_loop(GT_THREADS_MAX, thread_step);
+	w = bpf_map_lookup_elem(&thread_walk_buf, &zero);
+	if (w)
+		*n = w->found;
+}
+
+static __always_inline void report_sigsys(struct task_struct *t, __u32 go_pid,
+					  const struct sigsys_note *n)
+{
+	struct gt_signal_event *e = reserve(sizeof(*e), GT_STAT_LOST_SIGNAL);
+
 	if (!e)
 		return;
 	fill_hdr(&e->hdr, GT_EV_SIGNAL, t);
 	e->hdr.size = sizeof(*e);
-	e->go_pid = p->go_pid;
+	e->hdr.tid = n->tid;	/* the thread the filter stopped */
+	e->go_pid = go_pid;
 	e->sig = SIGSYS;
 	e->code = SYS_SECCOMP;
 	e->result = 0;
-	e->syscall = nr;
+	e->syscall = n->nr;
 	e->arch = GT_AUDIT_ARCH;
 	e->sender_pid = BPF_CORE_READ(t, tgid);
-	e->sender_tid = BPF_CORE_READ(t, pid);
-	bpf_probe_read_kernel_str(e->sender_comm, sizeof(e->sender_comm), t->comm);
+	e->sender_tid = n->tid;
+	__builtin_memcpy(e->sender_comm, n->comm, sizeof(e->sender_comm));
+	e->flags = 0;
+	e->pad = 0;
 	bpf_ringbuf_submit(e, 0);
+}
+
+/* t's own call, if the filter stopped t, into *n (nr -1: it did not). */
+static __always_inline void own_killed_call(struct task_struct *t, struct sigsys_note *n)
+{
+	n->nr = -1;
+	if ((BPF_CORE_READ(t, exit_code) & 0x7f) != SIGSYS)
+		return;
+	n->nr = killed_call(t, &n->strong);
+	if (n->nr < 0)
+		return;
+	n->tid = BPF_CORE_READ(t, pid);
+	bpf_probe_read_kernel_str(n->comm, sizeof(n->comm), t->comm);
+}
+
+/* the better of two answers: a marked thread's, else the first found */
+static __always_inline void prefer(struct sigsys_note *best, const struct sigsys_note *n)
+{
+	if (n->nr >= 0 && (best->nr < 0 || (n->strong && !best->strong)))
+		*best = *n;
+}
+
+/*
+ * A thread that does not end the process. The stopped one of a group exit
+ * leaves its call for the one that does (an unmarked match does not
+ * replace a marked one's note); one that a KILL_THREAD ended alone (the
+ * process lives on) is reported now. p: NULL when the entry is gone.
+ */
+static __always_inline void sigsys_thread_exit(struct task_struct *t, struct gt_proc *p)
+{
+	struct sigsys_note n = {};
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+
+	if (p && (p->flags & GT_PF_SIGSYS))
+		return;
+	own_killed_call(t, &n);
+	if (n.nr < 0)
+		return;
+	if ((BPF_CORE_READ(t, signal, group_exit_code) & 0x7f) == SIGSYS) {
+		n.start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
+		bpf_map_update_elem(&sigsys_notes, &tgid, &n, n.strong ? BPF_ANY : BPF_NOEXIST);
+		return;
+	}
+	if (!p)
+		return;
+	p->flags |= GT_PF_SIGSYS;
+	report_sigsys(t, p->go_pid, &n);
+}
+
+/*
+ * The thread that ends the process (p: its entry, already taken out of
+ * procs), before the exit event: the stopped thread's call, from itself,
+ * the threads still linked, or its note, a marked thread's first. The list
+ * before the note: a stopped thread missing from it has finished its exit,
+ * so its note is there by then.
+ */
+static __always_inline void sigsys_process_exit(struct task_struct *t, const struct gt_proc *p)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	struct sigsys_note best = {}, n = { .nr = -1 }, *note;
+
+	if ((BPF_CORE_READ(t, exit_code) & 0x7f) != SIGSYS || (p->flags & GT_PF_SIGSYS)) {
+		bpf_map_delete_elem(&sigsys_notes, &tgid);
+		return;
+	}
+	own_killed_call(t, &best);
+	if (!best.strong) {
+		find_killed_thread(t, &n);
+		prefer(&best, &n);
+	}
+	note = bpf_map_lookup_elem(&sigsys_notes, &tgid);
+	if (note) {
+		if (note->start_ns == BPF_CORE_READ(t, group_leader, start_boottime))
+			prefer(&best, note);
+		bpf_map_delete_elem(&sigsys_notes, &tgid);
+	}
+	if (best.nr >= 0)
+		report_sigsys(t, p->go_pid, &best);
 }
 
 /* Fires once per thread; the process has ended when its last thread goes. */
@@ -377,32 +553,45 @@ int BPF_PROG(gt_exit, struct task_struct *t)
 {
 	__u32 tgid = t->tgid;
 	struct gt_exit_event *e;
-	struct gt_proc *p;
+	struct gt_proc *p, np;
 	__u64 *armed = lsm_armed_count();
 
 	/* a thread that ends inside a syscall never reaches its sys_exit */
 	if (armed && *armed)
 		lsm_disarm(thread_state(&lsm_states, t, false));
 	forget_thread(t);
-	p = go_proc(t);
-	if (p)
-		seccomp_kill_without_signal(t, p);
-	if (BPF_CORE_READ(t, signal, live.counter) != 0)
+	/*
+	 * live is read here, after the count went down: two threads can both
+	 * see 0. The one that takes the entry out of procs ends the process.
+	 */
+	if (BPF_CORE_READ(t, signal, live.counter) != 0) {
+		p = go_proc(t);
+		if (p)
+			sigsys_thread_exit(t, p);
 		return 0;
+	}
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p)
-		return 0;
+		goto other;
+	np = *p;
+	if (bpf_map_delete_elem(&procs, &tgid))
+		goto other;
 	/* an earlier owner's entry (left by the /proc scan) goes without an exit event */
-	if ((p->flags & GT_PF_GO) && same_proc(p, t)) {
-		e = reserve(sizeof(*e), GT_STAT_LOST_EXIT);
-		if (e) {
-			fill_hdr(&e->hdr, GT_EV_EXIT, t);
-			e->hdr.size = sizeof(*e);
-			e->go_pid = p->go_pid;
-			e->exit_code = BPF_CORE_READ(t, exit_code);
-			bpf_ringbuf_submit(e, 0);
-		}
+	if (!(np.flags & GT_PF_GO) || !same_proc(&np, t))
+		return 0;
+	sigsys_process_exit(t, &np);
+	e = reserve(sizeof(*e), GT_STAT_LOST_EXIT);
+	if (e) {
+		fill_hdr(&e->hdr, GT_EV_EXIT, t);
+		e->hdr.size = sizeof(*e);
+		e->go_pid = np.go_pid;
+		e->exit_code = BPF_CORE_READ(t, exit_code);
+		bpf_ringbuf_submit(e, 0);
 	}
-	bpf_map_delete_elem(&procs, &tgid);
+	return 0;
+other:
+	/* another thread that also saw 0 ends the process, and may look at the
+	 * threads after this one's stack is gone: leave the note all the same */
+	sigsys_thread_exit(t, NULL);
 	return 0;
 }
