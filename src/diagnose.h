@@ -3,6 +3,7 @@
 #ifndef GT_DIAGNOSE_H
 #define GT_DIAGNOSE_H
 
+#include <sys/stat.h>
 #include "findings.h"
 
 enum gt_dac { GT_DAC_REFUSES, GT_DAC_ALLOWS, GT_DAC_UNKNOWN };
