@@ -146,10 +146,13 @@ struct {
  * How many times a task joined a tree: [0] counted here (exec into a tree,
  * fork or a new thread in one), [1] by the daemon (the /proc scan, --pid,
  * run mode), each by its only writer. A change invalidates outsiders.
+ * [2]: processes the daemon tracks but could not mark in members (no
+ * pidfd_open: valgrind, an old seccomp profile); while there are any,
+ * a task without the mark is looked up in procs too.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
 } joins SEC(".maps") __weak;
@@ -341,10 +344,11 @@ static __always_inline struct gt_proc *go_proc(struct task_struct *t)
  */
 static __always_inline bool outsider(struct pt_regs *regs)
 {
-	__u32 cpu = bpf_get_smp_processor_id(), k0 = 0, k1 = 1;
+	__u32 cpu = bpf_get_smp_processor_id(), k0 = 0, k1 = 1, k2 = 2;
 	struct gt_outsider *o = bpf_map_lookup_elem(&outsiders, &cpu);
 	__u64 *j0 = bpf_map_lookup_elem(&joins, &k0);
 	__u64 *j1 = bpf_map_lookup_elem(&joins, &k1);
+	__u64 *unmarked;
 	struct task_struct *t;
 	__u64 n0, n1;
 
@@ -355,9 +359,15 @@ static __always_inline bool outsider(struct pt_regs *regs)
 	if (o->regs == (__u64)regs && o->joins[0] == n0 && o->joins[1] == n1)
 		return true;
 	t = current_task();
-	if (has_task_storage ? !!bpf_task_storage_get(&members, t->group_leader, 0, 0) :
-			       !!proc_of(t))
+	if (has_task_storage) {
+		if (bpf_task_storage_get(&members, t->group_leader, 0, 0))
+			return false;
+		unmarked = bpf_map_lookup_elem(&joins, &k2);
+		if ((!unmarked || *unmarked) && proc_of(t))
+			return false;
+	} else if (proc_of(t)) {
 		return false;
+	}
 	o->regs = (__u64)regs;
 	o->joins[0] = n0;
 	o->joins[1] = n1;

@@ -537,28 +537,34 @@ void gt_bpf_stop(struct gt_bpf *b)
 /*
  * The kernel side asks task storage (members) before procs, and remembers
  * tasks found outside until a join is counted (joins[1] is ours): mark pid,
- * then count.
+ * then count. A process that cannot be marked (no pidfd_open under valgrind
+ * or an old seccomp profile) is still followed: joins[2] counts it, and the
+ * kernel side then asks procs about unmarked tasks too.
  */
-static int mark_member(struct gt_bpf *b, pid_t pid)
+static void mark_member(struct gt_bpf *b, pid_t pid)
 {
-	static __u64 user_joins;
-	__u32 one = 1, k = 1;
-	int pidfd, err = 0;
+	static __u64 user_joins, unmarked;
+	__u32 one = 1, k = 1, k2 = 2;
+	int pidfd;
 
 	if (b->feat.task_storage) {
 		pidfd = syscall(SYS_pidfd_open, pid, 0);
-		if (pidfd < 0 && errno != ESRCH)	/* ESRCH: gone, nothing to follow */
-			err = -errno;
+		if (pidfd < 0 && errno != ESRCH) {	/* ESRCH: gone, nothing to follow */
+			gt_debug("pidfd_open(%d): %s: the kernel side asks procs", pid, strerror(errno));
+			unmarked++;
+			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
+		}
 		if (pidfd >= 0 && bpf_map_update_elem(bpf_map__fd(b->obj->maps.members), &pidfd,
-						      &one, BPF_ANY))
-			err = -errno;
+						      &one, BPF_ANY)) {
+			gt_debug("marking %d: %s: the kernel side asks procs", pid, strerror(errno));
+			unmarked++;
+			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
+		}
 		if (pidfd >= 0)
 			close(pidfd);
 	}
 	user_joins++;
-	if (bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k, &user_joins, BPF_ANY))
-		err = err ?: -errno;
-	return err;
+	bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k, &user_joins, BPF_ANY);
 }
 
 int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 start_ns)
@@ -569,7 +575,8 @@ int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 s
 	/* never over an entry the kernel made: it is newer than anything read here */
 	if (bpf_map_update_elem(bpf_map__fd(b->obj->maps.procs), &key, &p, BPF_NOEXIST))
 		return -errno;
-	return mark_member(b, pid);
+	mark_member(b, pid);
+	return 0;
 }
 
 const struct gt_loss gt_losses[] = {
