@@ -160,7 +160,7 @@ static int fexit_loads(const char *fn)
 	if (id < 0)
 		return -ENOENT;
 	o.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "gt_probe_fexit", "GPL", insns, 2, &o);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &o);
 	if (fd < 0)
 		return -errno;
 	close(fd);
