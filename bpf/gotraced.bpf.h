@@ -23,7 +23,7 @@ const volatile __u32 targeted __weak = 0;	/* --pid / run mode: only descendants 
  * can run and drops the other, so one object loads on 5.10 and on 6.18.
  * Code that needs one of them reads it through the helpers below, never
  * directly. bpf_loop (5.17) is not among them: a bpf_loop callback is an
- * instruction older kernels reject even in dead code, so each object is
+ * instruction older kernels reject even in dead code, so the object is
  * built twice (GT_BOUNDED_LOOPS below) and the loader picks the image.
  */
 const volatile __u32 has_task_btf __weak = 0;		/* bpf_get_current_task_btf(), 5.11 */
