@@ -66,6 +66,7 @@ const char *gt_cause_name(enum gt_cause c);
 struct gt_mount_facts {
 	bool known;
 	bool noexec, read_only;
+	bool from_config;	/* from the runtime's container config, not a mount table */
 	char target[256];
 	char fstype[32];
 };

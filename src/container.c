@@ -11,6 +11,7 @@
 #include <linux/nsfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "classify.h"
 #include "container.h"
 #include "log.h"
 #include "output.h"
@@ -358,6 +359,119 @@ bool gt_k8s_container_name_in(const char *logdir, const char *id, char *out, siz
 	return ok;
 }
 
+/*
+ * Where a runtime keeps a container's mount configuration (%s: the id), read
+ * while the container lives (docker run --rm removes it at exit). To add a
+ * runtime: its files and a parser. Mounts the runtime adds by itself (docker:
+ * /proc, /sys, /dev, /etc/hosts and friends) are not in these files: a path
+ * under one of them is left unknown.
+ */
+static const struct {
+	const char *runtime, *hostconfig, *config;
+	void (*parse)(struct gt_cfg_mounts *c, const char *hostconfig, const char *config);
+	const char *const *implicit;
+} cfg_files[] = {
+	{ "docker", "/var/lib/docker/containers/%s/hostconfig.json",
+	  "/var/lib/docker/containers/%s/config.v2.json", gt_cfg_mounts_parse_docker,
+	  (const char *const[]){ "/proc", "/sys", "/dev", "/etc/hosts", "/etc/hostname",
+				 "/etc/resolv.conf", NULL } },
+};
+
+/* Is opt one of the comma-separated options of opts[0..n)? */
+static bool has_opt(const char *opts, size_t n, const char *opt)
+{
+	size_t l = strlen(opt);
+
+	for (const char *p = opts; p < opts + n;) {
+		size_t w = strcspn(p, ",\"");
+
+		if (w == l && !strncmp(p, opt, l))
+			return true;
+		p += w + 1;
+	}
+	return false;
+}
+
+static void cfg_add(struct gt_cfg_mounts *c, const char *dest, size_t n, bool ro, bool noexec,
+		    bool tmpfs)
+{
+	if (c->n >= GT_CFG_MOUNTS || !n || n >= sizeof(c->m[0].dest) || dest[0] != '/')
+		return;
+	memcpy(c->m[c->n].dest, dest, n);
+	c->m[c->n].dest[n] = '\0';
+	c->m[c->n].ro = ro;
+	c->m[c->n].noexec = noexec;
+	c->m[c->n].tmpfs = tmpfs;
+	c->n++;
+}
+
+/*
+ * hostconfig.json: "ReadonlyRootfs":true, "Tmpfs":{"/gotmp":"rw,exec"} (docker's
+ * --tmpfs is noexec unless its options say exec); config.v2.json: "MountPoints":
+ * {"/src":{"Source":..,"Destination":"/src","RW":true,..},..} (volumes and binds).
+ */
+void gt_cfg_mounts_parse_docker(struct gt_cfg_mounts *c, const char *hostconfig,
+				const char *config)
+{
+	const char *p, *q, *end;
+
+	memset(c, 0, sizeof(*c));
+	if (hostconfig) {
+		c->known = true;
+		c->ro_root = strstr(hostconfig, "\"ReadonlyRootfs\":true");
+		p = strstr(hostconfig, "\"Tmpfs\":{");
+		end = p ? strchr(p, '}') : NULL;
+		for (p = p ? p + 9 : NULL; p && end && (p = strchr(p, '"')) && p < end;) {
+			const char *k = p + 1, *ke = strchr(k, '"'), *v, *ve;
+
+			if (!ke || !(v = strchr(ke + 1, '"')) || v > end || !(ve = strchr(v + 1, '"')))
+				break;
+			v++;
+			cfg_add(c, k, ke - k, has_opt(v, ve - v, "ro"), !has_opt(v, ve - v, "exec"),
+				true);
+			p = ve + 1;
+		}
+	}
+	p = config ? strstr(config, "\"MountPoints\":{") : NULL;
+	while (p && (p = strstr(p, "\"Destination\":\""))) {
+		const char *rw, *next;
+
+		p += 15;
+		if (!(q = strchr(p, '"')))
+			break;
+		next = strstr(q, "\"Destination\":\"");
+		rw = strstr(q, "\"RW\":");
+		if (!rw || (next && rw > next))
+			continue;
+		cfg_add(c, p, q - p, strncmp(rw + 5, "true", 4), false, false);
+	}
+}
+
+bool gt_cfg_mount_of(const struct gt_cfg_mounts *c, const char *path, struct gt_mount_facts *m)
+{
+	int best = -1;
+
+	if (!c->known || !path || path[0] != '/')
+		return false;
+	for (int i = 0; i < c->n; i++)
+		if (gt_path_under(path, c->m[i].dest) &&
+		    (best < 0 || strlen(c->m[i].dest) > strlen(c->m[best].dest)))
+			best = i;
+	memset(m, 0, sizeof(*m));
+	m->known = m->from_config = true;
+	if (best >= 0) {
+		snprintf(m->target, sizeof(m->target), "%s", c->m[best].dest);
+		if (c->m[best].tmpfs)
+			snprintf(m->fstype, sizeof(m->fstype), "tmpfs");
+		m->read_only = c->m[best].ro;
+		m->noexec = c->m[best].noexec;
+	} else {
+		snprintf(m->target, sizeof(m->target), "/");
+		m->read_only = c->ro_root;
+	}
+	return true;
+}
+
 #define GT_NS_CACHE 64
 
 /*
@@ -371,6 +485,7 @@ bool gt_k8s_container_name_in(const char *logdir, const char *id, char *out, siz
  */
 static struct entry {
 	unsigned long serial;	/* what gt_ns_note returns; 0 free */
+	struct gt_cfg_mounts cfg;
 	unsigned long key;	/* mount namespace << 32 | user namespace */
 	__u64 sig;
 	const struct gt_runtime *rt;
@@ -387,6 +502,39 @@ static struct entry *find(unsigned long serial)
 		if (cache[i].serial == serial)
 			return &cache[i];
 	return NULL;
+}
+
+/* The container's mount configuration while its state files are there. */
+static void read_cfg(struct entry *e)
+{
+	char file[PATH_MAX], *hc, *cf;
+
+	for (size_t i = 0; e->rt && e->id[0] && i < sizeof(cfg_files) / sizeof(cfg_files[0]); i++) {
+		if (strcmp(cfg_files[i].runtime, e->rt->runtime))
+			continue;
+		snprintf(file, sizeof(file), cfg_files[i].hostconfig, e->id);
+		hc = read_text(file, 1 << 20);
+		snprintf(file, sizeof(file), cfg_files[i].config, e->id);
+		cf = read_text(file, 4 << 20);
+		if (hc)
+			cfg_files[i].parse(&e->cfg, hc, cf);
+		free(hc);
+		free(cf);
+	}
+}
+
+bool gt_ns_cfg_mount(unsigned long serial, const char *path, struct gt_mount_facts *m)
+{
+	struct entry *e = serial ? find(serial) : NULL;
+
+	if (!e || !e->cfg.known)
+		return false;
+	for (size_t i = 0; i < sizeof(cfg_files) / sizeof(cfg_files[0]); i++)
+		for (const char *const *x = cfg_files[i].implicit;
+		     !strcmp(cfg_files[i].runtime, e->rt->runtime) && *x; x++)
+			if (path && gt_path_under(path, *x))
+				return false;
+	return gt_cfg_mount_of(&e->cfg, path, m);
 }
 
 static __u64 fnv(__u64 h, const char *s)
@@ -525,6 +673,7 @@ static void resolve(struct entry *e, pid_t pid)
 		if (pod_uid_buf[0] && e->id[0] && !e->name[0])
 			gt_k8s_container_name_in("/var/log/containers", e->id, e->name,
 						 sizeof(e->name));
+		read_cfg(e);
 	}
 	free(text);
 	e->userns = ns_ino(pid, "user") != ns_ino(getpid(), "user");

@@ -50,6 +50,31 @@ struct gt_runtime {
 extern const struct gt_runtime gt_runtimes[];
 
 /*
+ * The mounts a container was configured with, from its runtime's state files
+ * (docker's hostconfig.json and config.v2.json): what is left to say which
+ * mount holds a path when the process and its mount namespace ended before
+ * /proc/PID/mountinfo could be read (a go command that fails at once).
+ */
+#define GT_CFG_MOUNTS	16
+
+struct gt_cfg_mounts {
+	bool known;		/* the state files were read */
+	bool ro_root;		/* --read-only */
+	int n;
+	struct { char dest[128]; bool ro, noexec, tmpfs; } m[GT_CFG_MOUNTS];
+};
+
+/* Parse docker's hostconfig.json and config.v2.json texts (either may be NULL). Pure: for tests. */
+void gt_cfg_mounts_parse_docker(struct gt_cfg_mounts *c, const char *hostconfig,
+				const char *config);
+
+struct gt_mount_facts;
+/* The configured mount holding path (the root when none below it); false when not known. */
+bool gt_cfg_mount_of(const struct gt_cfg_mounts *c, const char *path, struct gt_mount_facts *m);
+/* The same for the container of a gt_ns_note serial. */
+bool gt_ns_cfg_mount(unsigned long serial, const char *path, struct gt_mount_facts *m);
+
+/*
  * From one /proc/PID/cgroup text (every line), the runtime, id and pod uid;
  * false when no row matches (a host process). Pure: for tests.
  */

@@ -548,6 +548,25 @@ static bool home_unusable(const struct gt_finding *f)
 	       (!strcmp(f->home, "/") || gt_path_under(f->home, f->path));
 }
 
+/*
+ * "overlay at /" from the mount table; from the runtime's config when the
+ * table could not be read (the process and its mount namespace ended before
+ * gotraced got to its exec record), saying so.
+ */
+static const char *mount_at(const struct gt_finding *f)
+{
+	static char buf[512];
+
+	if (!f->mount.from_config)
+		snprintf(buf, sizeof(buf), "%s at %s", f->mount.fstype, f->mount.target);
+	else
+		snprintf(buf, sizeof(buf), "%s%s%s, as %s configured the container: its mount "
+			 "namespace ended before its mounts could be read", f->mount.fstype,
+			 f->mount.fstype[0] ? " at " : "", f->mount.target,
+			 f->ns.runtime ? f->ns.runtime : "the runtime");
+	return buf;
+}
+
 /* A test (or a program go run started) writing into its own package directory. */
 static bool writes_own_tree(const struct gt_finding *f)
 {
@@ -603,9 +622,11 @@ static void explain_source_tree(struct gt_finding *f, const char *dac)
 			 f->path, pkg, dac);
 	else
 		asprintf(&f->explanation, "%s (uid %u), the %s, could not %s %s: it writes into "
-			 "its own source tree %s, which is on a read-only mount (%s at %s)", f->comm,
+			 "its own source tree %s, which is on a read-only %s (%s)", f->comm,
 			 f->creds.fsuid, f->role == GT_ROLE_TEST ? "test binary" : "program go run built",
-			 f->syscall, f->path, pkg, f->mount.fstype, f->mount.target);
+			 f->syscall, f->path, pkg, f->mount.known ? "mount" : "file system",
+			 f->mount.known ? mount_at(f) : "its mounts could not be read: the process and "
+			 "its mount namespace ended first");
 	gp0[0] = '\0';
 	if (gopath && gopath[0] == '/')
 		snprintf(gp0, sizeof(gp0), "%.*s", (int)strcspn(gopath, ":"), gopath);
@@ -1127,9 +1148,16 @@ void gt_diagnose(struct gt_finding *f)
 			explain_source_tree(f, NULL);
 			return;
 		}
-		asprintf(&f->explanation, "%s is on a read-only mount (%s at %s), so %s could not "
-			 "%s it%s%s", f->path, f->mount.fstype, f->mount.known ? f->mount.target : "?",
-			 f->comm, f->syscall, holds ? "; it is " : "", holds ? holds : "");
+		if (f->mount.known)
+			asprintf(&f->explanation, "%s is on a read-only mount (%s), so %s could not "
+				 "%s it%s%s", f->path, mount_at(f), f->comm, f->syscall,
+				 holds ? "; it is " : "", holds ? holds : "");
+		else	/* EROFS said it; which mount, the table would have */
+			asprintf(&f->explanation, "%s is on a read-only file system (%s), so %s could "
+				 "not %s it%s%s; which mount holds it is not known: the process and "
+				 "its mount namespace ended before its mounts could be read", f->path,
+				 gt_errno_name(f->err) ?: "?", f->comm, f->syscall,
+				 holds ? "; it is " : "", holds ? holds : "");
 		f->fix = fix_move(f, "on a read-write mount");
 		if (!f->fix)
 			asprintf(&f->fix, "mount %s read-write", f->mount.known ? f->mount.target : f->path);

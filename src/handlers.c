@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "container.h"
 #include "diagnose.h"
 #include "gorelease.h"
@@ -123,9 +124,16 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	struct gt_procinfo *p, *old;
 	unsigned long nskey;
 	char *root;
+	int mfd;
 
 	if (need > size)
 		return;
+	/*
+	 * A go command that fails at once (GOCACHE on a read-only root) can end, and its
+	 * container's mount namespace with it, while this record is handled: its mounts
+	 * are opened first, the open file keeps them readable
+	 */
+	mfd = e->go_pid == e->hdr.pid ? gt_mounts_open(e->hdr.pid) : -1;
 	/* repeats before the exec are the old program's */
 	gt_repeats_drain(e->hdr.pid, false);
 	/* its namespaces and root while /proc shows them; gone already: what it had before */
@@ -138,6 +146,8 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	p = gt_proc_new(e->hdr.pid);
 	if (!p) {
 		free(root);
+		if (mfd >= 0)
+			close(mfd);
 		return;
 	}
 	p->nskey = nskey;
@@ -153,19 +163,12 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	gt_argv_parse(&p->argv, d + e->exe_len, e->argv_len);
 	gt_goenv_parse(&p->env, d + e->exe_len + e->argv_len, e->env_len);
 	p->role = gt_role_of(p->exe, p->argv.argc ? p->argv.argv[0] : NULL);
-	/* a go command: the open-files limit it was given, while its starter lives
-	 * (a nested go's job is its outer go command's) */
-	if (p->pid == p->go_pid) {
-		struct gt_procinfo *up = gt_proc_get(p->ppid);
-		struct gt_procinfo *outer = up && up->go_pid ? gt_proc_get(up->go_pid) : NULL;
-
-		p->job_nofile_max = outer && outer != p ? outer->job_nofile_max :
-							   gt_nofile_hard(p->ppid);
-	}
 	/* a go command's namespace: remember its mounts while they can be read */
 	if (p->pid == p->go_pid && !p->root) {
-		gt_mounts_note(p->mntns, p->pid);
+		gt_mounts_note_fd(p->mntns, mfd);
 		gt_fix_pin_root(p->mntns, p->pid);
+	} else if (mfd >= 0) {
+		close(mfd);	/* a chroot's table is relative to its root: read per process */
 	}
 	/* its release, read now while /proc/PID/exe is the go binary */
 	if (p->pid == p->go_pid && p->role == GT_ROLE_GO) {
@@ -251,7 +254,6 @@ static struct gt_finding *finding_for(const struct gt_hdr *h, pid_t go_pid,
 	if (go) {
 		gt_argv_copy(&f->go_argv, &go->argv);
 		memcpy(f->go_version, go->go_version, sizeof(f->go_version));
-		f->job_nofile_max = go->job_nofile_max;
 	}
 	return f;
 }
@@ -282,6 +284,9 @@ static void mounts_of(struct gt_finding *f, unsigned mntns, const struct gt_proc
 
 	if (!p || !p->root || !f->path || f->path[0] != '/') {
 		gt_mounts_lookup(mntns, f->pid, f->path, &f->mount);
+		/* its namespace ended before its mounts were read: what its container was given */
+		if (!f->mount.known && p)
+			gt_ns_cfg_mount(p->nskey, f->path, &f->mount);
 		return;
 	}
 	/*

@@ -24,6 +24,7 @@ enum cond {
 	ROOT_FS,	/* the container's root file system itself */
 	UNMAPPED,	/* in a user namespace, the refused directory belongs to another id */
 	NO_HOME,	/* Go's default for the directory, under a HOME of "/" (a uid the image lacks) */
+	NO_MOUNT,	/* the mount is not known: its namespace ended before it was read */
 };
 
 /*
@@ -45,6 +46,21 @@ static const struct layer_row {
 	const char *why;	/* appended to the explanation */
 	const char *fix;
 } rows[] = {
+	/*
+	 * Which mount refused is not known (the process and its namespace ended before its
+	 * mounts were read, and the runtime's config was not there): no layer, a fix that
+	 * holds whichever option it was.
+	 */
+	{ "kubernetes", GC_READ_ONLY, NO_MOUNT, NULL,
+	  "its mounts could not be read, so whether readOnlyRootFilesystem or a read-only "
+	  "volume refused is not known",
+	  "mount an emptyDir volume for {var}: volumes: [{name: {vol}, emptyDir: {}}], "
+	  "volumeMounts: [{name: {vol}, mountPath: /{vol}}] with env {var}=/{vol}" },
+	{ "*", GC_READ_ONLY, NO_MOUNT, NULL,
+	  "its mounts could not be read, so whether {rt} run --read-only or a :ro volume "
+	  "refused is not known",
+	  "give {var} a tmpfs or volume of its own: {rt} run --tmpfs /{vol}:rw,exec -e "
+	  "{var}=/{vol} (or -v {vol}:/{vol} -e {var}=/{vol})" },
 	{ "kubernetes", GC_NOEXEC, ANY, "pod spec",
 	  "the pod mounts {mnt} noexec",
 	  "mount an emptyDir volume at a work directory and set GOTMPDIR to it in the container's "
@@ -258,6 +274,8 @@ static bool cond_holds(const struct layer_row *r, const struct gt_finding *f, ch
 		return f->mount.known && !strcmp(f->mount.target, "/");
 	case UNMAPPED:
 		return unmapped_owner(f, owner, size);
+	case NO_MOUNT:
+		return !f->mount.known;
 	case NO_HOME:
 		return f->go_dir_default && f->go_dir == GD_GOCACHE && f->home &&
 		       !strcmp(f->home, "/");
@@ -386,7 +404,7 @@ void gt_layer_explain(struct gt_finding *f)
 		free(f->fix_dir);
 		f->fix_dir = NULL;
 		f->fix_dir_create = false;
-		f->ns.layer = expand(r->layer, f, owner);
+		f->ns.layer = r->layer ? expand(r->layer, f, owner) : NULL;
 		return;
 	}
 }

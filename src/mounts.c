@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <fcntl.h>
 #include <libmount/libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,20 +59,39 @@ static int slot(unsigned mntns, bool create)
 	return i;
 }
 
-void gt_mounts_note(unsigned mntns, pid_t pid)
+int gt_mounts_open(pid_t pid)
 {
 	char file[64];
-	struct libmnt_table *tb;
-	int i;
 
 	snprintf(file, sizeof(file), "/proc/%d/mountinfo", pid);
-	tb = read_table(file);
-	if (!tb)
+	return open(file, O_RDONLY | O_CLOEXEC);
+}
+
+void gt_mounts_note_fd(unsigned mntns, int fd)
+{
+	struct libmnt_table *tb = fd >= 0 ? mnt_new_table() : NULL;
+	FILE *fp = tb ? fdopen(fd, "re") : NULL;
+	int i;
+
+	if (!fp && fd >= 0)
+		close(fd);
+	/* the open file holds the namespace: it reads even once the process is gone */
+	if (!fp || mnt_table_parse_stream(tb, fp, "mountinfo")) {
+		if (fp)
+			fclose(fp);
+		mnt_unref_table(tb);
 		return;	/* gone already: keep what we had */
+	}
+	fclose(fp);
 	i = slot(mntns, true);
 	mnt_unref_table(cache[i].tb);
 	cache[i].tb = tb;
 	cache[i].read_ns = mono_ns();
+}
+
+void gt_mounts_note(unsigned mntns, pid_t pid)
+{
+	gt_mounts_note_fd(mntns, gt_mounts_open(pid));
 }
 
 /* Is option name set on the mount? (mnt_fs_match_options reads "noexec" as "not exec".) */

@@ -12,6 +12,13 @@
 
 /* Read (or re-read) the mount table of pid's namespace mntns. */
 void gt_mounts_note(unsigned mntns, pid_t pid);
+/*
+ * The same in two steps: open /proc/PID/mountinfo as early as can be (-1 when gone),
+ * read it later (fd closed): the open file keeps the namespace's table readable after
+ * the process and its namespace are gone.
+ */
+int gt_mounts_open(pid_t pid);
+void gt_mounts_note_fd(unsigned mntns, int fd);
 
 /* Fill m for path as seen in namespace mntns; pid is a process there (or 0). */
 void gt_mounts_lookup(unsigned mntns, pid_t pid, const char *path, struct gt_mount_facts *m);

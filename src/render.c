@@ -227,7 +227,9 @@ static char *json_finding(struct gt_sink *s, const struct gt_finding *f, size_t 
 	gt_json_int(&j, "fsgid", f->creds.fsgid);
 	if (f->mount.known) {
 		gt_json_str(&j, "mount_point", f->mount.target);
-		gt_json_str(&j, "fs_type", f->mount.fstype);
+		gt_json_str(&j, "fs_type", f->mount.fstype[0] ? f->mount.fstype : NULL);
+		if (f->mount.from_config)
+			gt_json_str(&j, "mount_source", "container config");
 	}
 	switch (f->cause) {
 	case GC_SECCOMP:

@@ -216,6 +216,77 @@ ro_step() {
 	[ -z "$(dk_findings)" ]
 }
 
+# The CI race: go fails within milliseconds of its exec (GOCACHE on the --read-only root),
+# the container's only process, and its mount namespace ends with it, maybe before the daemon
+# reads its exec record. However late the daemon is, a finding never says a mount or layer it
+# did not read: run the CI step GT_RO_RUNS times (10) and check each finding.
+@test "docker: --read-only, go failing at once, again and again: the mount facts or an honest unknown" {
+	asan_skip
+	: >"$OUT"
+	start_daemon
+	for ((n = 0; n < ${GT_RO_RUNS:-10}; n++)); do
+		CTR=ctr-docker-$$-$BATS_TEST_NUMBER-$n dk --read-only -e HOME=/root --tmpfs \
+			/gotmp:rw,exec -e GOTMPDIR=/gotmp -- go build -o /dev/null . >/dev/null 2>&1 &&
+			{ echo "go build passed"; return 1; }
+	done
+	wait_json '.type == "exit" and (.container_name // "" | endswith("-'$((${GT_RO_RUNS:-10} - 1))'"))' 20 >/dev/null || true
+	sleep 0.3
+	stop_daemon
+	f=$(jq -cR 'fromjson? | select(.type == "finding" and .path == "/root/.cache")' "$OUT")
+	echo "$f" | jq -c '[.container_name, .mount_point, .mount_source, .fix_layer]'
+	[ "$(count <<<"$f")" -eq "${GT_RO_RUNS:-10}" ]
+	# read in time: the table's facts (overlay at /) or docker's config's, and its layer
+	jq -se 'all(select(.container_name) | .mount_point == "/" and .fix_layer == "docker --read-only"
+		and (.fix | contains("docker run --tmpfs /gocache:rw,exec -e GOCACHE=/gocache")))' <<<"$f"
+	# never a broken sentence nor a guessed layer
+	jq -se 'all((.explanation | contains("( at") or contains("at ?") or contains(":ro volume") | not)
+		and (.mount_point != null or (.fix_layer == null and
+			(.explanation | contains("ended before its mounts could be read")))))' <<<"$f"
+}
+
+# Made certain: the daemon stopped from before go's exec until its mount namespace is gone.
+# A zombie still shows its cgroup and user namespace: the container and docker's config are
+# known, and say the mount; once reaped, not even the container is: the finding says so.
+@test "docker: --read-only, the namespace gone before go's exec is read: docker's config, or an honest unknown" {
+	asan_skip
+	: >"$OUT"
+	start_daemon
+	rm -f "$MOD/go.now"
+	dk --read-only -e HOME=/root --tmpfs /gotmp:rw,exec -e GOTMPDIR=/gotmp -- \
+		sh -c 'while [ ! -e go.now ]; do sleep 0.05; done; exec go build -o /dev/null .' \
+		>"$T/dk.out" 2>&1 &
+	dkpid=$!
+	for ((i = 0; i < 200; i++)); do
+		[ "$("$DOCKER" inspect -f '{{.State.Running}}' "$CTR" 2>/dev/null)" = true ] && break
+		sleep 0.05
+	done
+	pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$CTR")	# sh, then go: the same pid
+	# stopped for as short as it can be: the ring buffer fills on a busy machine
+	kill -STOP "$DAEMON_PID"
+	touch "$MOD/go.now"
+	for ((i = 0; i < 400; i++)); do
+		[ -e "/proc/$pid/ns/mnt" ] || break	# exited: its namespaces are gone
+		sleep 0.01
+	done
+	kill -CONT "$DAEMON_PID"
+	st=0
+	wait "$dkpid" || st=$?
+	cat "$T/dk.out"
+	[ "$st" -ne 0 ]
+	wait_json '.type == "finding" and .path == "/root/.cache"' 20 >/dev/null || true
+	stop_daemon
+	f=$(jq -cR 'fromjson? | select(.type == "finding" and .path == "/root/.cache")' "$OUT")
+	echo "$f"
+	[ -n "$f" ]	# jq 1.6 -e passes on no input
+	jq -e '.cause == "read_only" and .go_dir == "GOCACHE" and (.explanation | contains("( at") | not)
+		and (.explanation | contains("ended before its mounts could be read"))
+		and (if .container_name then .mount_source == "container config" and .mount_point == "/"
+			and .fix_layer == "docker --read-only"
+			and (.explanation | contains("(/, as docker configured the container"))
+		else has("mount_point") == false and has("fix_layer") == false
+			and (.explanation | contains("on a read-only file system (EROFS)")) end)' <<<"$f"
+}
+
 @test "docker: its default seccomp profile refuses a test's kcmp: fixed at --security-opt seccomp" {
 	asan_skip
 	[ "$(uname -m)" = x86_64 ] || skip "kcmp's number is written for x86_64"

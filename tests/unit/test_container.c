@@ -239,12 +239,53 @@ static void host_paths(void **state)
 	free(host);
 }
 
+/* docker's state files as docker 20.10 writes them (trimmed): --read-only, --tmpfs, -v, -v :ro */
+static void docker_config_mounts(void **state)
+{
+	const char *hc = "{\"Binds\":[\"/tmp:/src\",\"/usr/lib:/golib:ro\"],\"ReadonlyRootfs\":true,"
+			 "\"Tmpfs\":{\"/gotmp\":\"rw,exec\",\"/run\":\"rw\"},\"UTSMode\":\"\"}";
+	const char *cf = "{\"MountPoints\":{\"/golib\":{\"Source\":\"/usr/lib\",\"Destination\":"
+			 "\"/golib\",\"RW\":false,\"Type\":\"bind\"},\"/src\":{\"Source\":\"/tmp\","
+			 "\"Destination\":\"/src\",\"RW\":true,\"Type\":\"bind\"}},\"Driver\":\"overlay2\"}";
+	struct gt_cfg_mounts c;
+	struct gt_mount_facts m;
+
+	gt_cfg_mounts_parse_docker(&c, hc, cf);
+	assert_true(c.known);
+	assert_true(c.ro_root);
+	assert_int_equal(c.n, 4);
+	assert_true(gt_cfg_mount_of(&c, "/root/.cache", &m));
+	assert_string_equal(m.target, "/");
+	assert_true(m.read_only && m.from_config && !m.noexec);
+	assert_string_equal(m.fstype, "");
+	assert_true(gt_cfg_mount_of(&c, "/gotmp/go-build1", &m));
+	assert_string_equal(m.target, "/gotmp");
+	assert_string_equal(m.fstype, "tmpfs");
+	assert_true(!m.read_only && !m.noexec);
+	assert_true(gt_cfg_mount_of(&c, "/run/x", &m));
+	assert_true(m.noexec);	/* docker's --tmpfs default */
+	assert_true(gt_cfg_mount_of(&c, "/golib/go/bin", &m));
+	assert_true(m.read_only);
+	assert_true(gt_cfg_mount_of(&c, "/src/main.go", &m));
+	assert_string_equal(m.target, "/src");
+	assert_false(m.read_only);
+	/* no --read-only, no tmpfs, no volume: a writable root */
+	gt_cfg_mounts_parse_docker(&c, "{\"ReadonlyRootfs\":false,\"Tmpfs\":null}", NULL);
+	assert_int_equal(c.n, 0);
+	assert_true(gt_cfg_mount_of(&c, "/root/.cache", &m));
+	assert_false(m.read_only);
+	/* no state files: nothing known */
+	gt_cfg_mounts_parse_docker(&c, NULL, NULL);
+	assert_false(gt_cfg_mount_of(&c, "/root/.cache", &m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cgroups),  cmocka_unit_test(idmaps),   cmocka_unit_test(id_words),
 		cmocka_unit_test(state_names), cmocka_unit_test(own_view), cmocka_unit_test(profile),
 		cmocka_unit_test(host_paths), cmocka_unit_test(pod_names),
+		cmocka_unit_test(docker_config_mounts),
 	};
 
 	return cmocka_run_group_tests_name("container", tests, NULL, NULL);

@@ -226,6 +226,33 @@ static void host_untouched(void **state)
 	gt_finding_free(f);
 }
 
+/* its namespace ended before its mounts were read, and no config said them: no layer guessed */
+static void docker_read_only_mount_unknown(void **state)
+{
+	struct gt_finding *f = finding("docker", GC_READ_ONLY, "/root/.cache", NULL, NULL,
+				       GD_GOCACHE, "/root/.cache/go-build");
+
+	gt_layer_explain(f);
+	assert_null(f->ns.layer);
+	contains(f->explanation, "whether docker run --read-only or a :ro volume refused is not known");
+	contains(f->fix, "docker run --tmpfs /gocache:rw,exec -e GOCACHE=/gocache");
+	lacks(f->explanation, "the mount is mounted");
+	gt_finding_free(f);
+}
+
+/* the same with docker's config read: the root, --read-only */
+static void docker_read_only_from_config(void **state)
+{
+	struct gt_finding *f = finding("docker", GC_READ_ONLY, "/root/.cache", "/", "",
+				       GD_GOCACHE, "/root/.cache/go-build");
+
+	f->mount.from_config = true;
+	gt_layer_explain(f);
+	assert_string_equal(f->ns.layer, "docker --read-only");
+	contains(f->fix, "docker run --tmpfs /gocache:rw,exec -e GOCACHE=/gocache");
+	gt_finding_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,7 +262,8 @@ int main(void)
 		cmocka_unit_test(kube_seccomp),	       cmocka_unit_test(kube_noexec),
 		cmocka_unit_test(kube_selinux),	       cmocka_unit_test(podman_selinux_labels),
 		cmocka_unit_test(docker_tmpfs_default), cmocka_unit_test(docker_no_home),
-		cmocka_unit_test(host_untouched),
+		cmocka_unit_test(host_untouched), cmocka_unit_test(docker_read_only_mount_unknown),
+		cmocka_unit_test(docker_read_only_from_config),
 	};
 
 	return cmocka_run_group_tests_name("layers", tests, NULL, NULL);
