@@ -10,14 +10,17 @@ GOARCH   := $(if $(filter arm64,$(ARCH)),arm64,amd64)
 VMLINUX  := vmlinux/$(ARCH)/vmlinux.h
 PREFIX   ?= /usr/local
 
+# One .bpf.c per concern, compiled alone, then linked into one object
+# (bpftool gen object): one skeleton, one set of maps, and libbpf parses the
+# kernel's BTF and resolves CO-RE relocations once per start, not once per
+# concern. The object again with bounded loops instead of bpf_loop (kernels
+# < 5.17): same maps, programs and globals, so the loader opens it through
+# the same skeleton; only its ELF image is used (GT_BOUNDED_LOOPS).
 BPF_UNITS := proc syserr signal lsm
-BPF_OBJS  := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_UNITS))
-SKELS     := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_UNITS))
-# each object again with bounded loops instead of bpf_loop (kernels < 5.17):
-# same maps, programs and globals, so the loader opens it through the same
-# skeleton; only its ELF image is used (bpf/gotraced.bpf.h, GT_BOUNDED_LOOPS)
-BPF_OBJS  += $(patsubst %,$(OUTPUT)/%.bounded.bpf.o,$(BPF_UNITS))
-SKELS     += $(patsubst %,$(OUTPUT)/%.bounded.skel.h,$(BPF_UNITS))
+UNIT_OBJS := $(patsubst %,$(OUTPUT)/%.unit.o,$(BPF_UNITS))
+UNIT_OBJS += $(patsubst %,$(OUTPUT)/%.bounded.unit.o,$(BPF_UNITS))
+BPF_OBJS  := $(OUTPUT)/gotraced.bpf.o $(OUTPUT)/gotraced.bounded.bpf.o
+SKELS     := $(OUTPUT)/gotraced.skel.h $(OUTPUT)/gotraced.bounded.skel.h
 
 # Pure logic, linked into both the daemon and the unit tests.
 LIB_SRCS  := src/classify.c src/decode.c src/output.c src/syscalls.c src/mounts.c \
@@ -61,7 +64,7 @@ endif
 
 .DELETE_ON_ERROR:
 # the BPF objects are intermediates of the skeletons: keep them, or every make rebuilds
-.SECONDARY: $(BPF_OBJS)
+.SECONDARY: $(BPF_OBJS) $(UNIT_OBJS)
 .PHONY: arm64 test-kernels all deps test test-corpus test-unit test-system test-go-matrix test-guest test-systemd test-stress guest-bins clean vmlinux install bench bench-tools fuzz fuzz-seeds asan test-sanitize test-asan
 
 all: $(BIN)
@@ -74,24 +77,30 @@ $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/helpers:
 	$(Q)mkdir -p $@
 
 # static patterns: a unit that was removed leaves .d files naming its source; they must
-# not make its old skeleton a target again
-$(filter-out %.bounded.bpf.o,$(BPF_OBJS)): $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUTPUT)
+# not make its old object a target again
+$(filter-out %.bounded.unit.o,$(UNIT_OBJS)): $(OUTPUT)/%.unit.o: bpf/%.bpf.c $(VMLINUX) | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
-	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@
 
-$(filter %.bounded.bpf.o,$(BPF_OBJS)): $(OUTPUT)/%.bounded.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUTPUT)
+$(filter %.bounded.unit.o,$(UNIT_OBJS)): $(OUTPUT)/%.bounded.unit.o: bpf/%.bpf.c $(VMLINUX) | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -DGT_BOUNDED_LOOPS -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
-	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DGT_BOUNDED_LOOPS -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@
 
-$(filter %.bounded.skel.h,$(SKELS)): $(OUTPUT)/%.bounded.skel.h: $(OUTPUT)/%.bounded.bpf.o
-	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $*_bounded_bpf > $@
+$(OUTPUT)/gotraced.bpf.o: $(filter-out %.bounded.unit.o,$(UNIT_OBJS))
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
 
-$(filter-out %.bounded.skel.h,$(SKELS)): $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+$(OUTPUT)/gotraced.bounded.bpf.o: $(filter %.bounded.unit.o,$(UNIT_OBJS))
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/gotraced.skel.h: $(OUTPUT)/gotraced.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name gotraced_bpf > $@
+
+$(OUTPUT)/gotraced.bounded.skel.h: $(OUTPUT)/gotraced.bounded.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name gotraced_bounded_bpf > $@
 
 $(OUTPUT)/loader.o: $(SKELS)
 

@@ -56,6 +56,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 bg_start() {
 	local name=$1 rf=$2 re=$3 i
 	shift 3
+	# the last start's ready line must not count: the child truncates its files only later
+	rm -f "$rf"
 	"$@" >"$W/$name.out" 2>"$W/$name.err" &
 	BG_PID=$!
 	for ((i = 0; i < 600; i++)); do

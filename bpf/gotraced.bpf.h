@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Maps and helpers every gotraced BPF object includes. Each object gets
- * its own copy of the map definitions; the loader makes them share one
- * map each with bpf_map__reuse_fd(), so a concern that fails to load does
- * not take the others down.
+ * Maps and helpers every gotraced BPF unit includes. The units are linked
+ * into one object (bpftool gen object): what this header defines is
+ * __weak, and the linker keeps one of each, so the units share its maps,
+ * globals and global functions.
  */
 #ifndef GOTRACED_BPF_H
 #define GOTRACED_BPF_H
@@ -15,7 +15,7 @@
 #include <gotraced/events.h>
 
 /* Set by the loader before load. */
-const volatile __u32 targeted = 0;	/* --pid / run mode: only descendants of the roots */
+const volatile __u32 targeted __weak = 0;	/* --pid / run mode: only descendants of the roots */
 
 /*
  * Kernel features the loader probed (src/loader.c, probe_features()), frozen
@@ -23,12 +23,12 @@ const volatile __u32 targeted = 0;	/* --pid / run mode: only descendants of the 
  * can run and drops the other, so one object loads on 5.10 and on 6.18.
  * Code that needs one of them reads it through the helpers below, never
  * directly. bpf_loop (5.17) is not among them: a bpf_loop callback is an
- * instruction older kernels reject even in dead code, so each object is
+ * instruction older kernels reject even in dead code, so the object is
  * built twice (GT_BOUNDED_LOOPS below) and the loader picks the image.
  */
-const volatile __u32 has_task_btf = 0;		/* bpf_get_current_task_btf(), 5.11 */
-const volatile __u32 has_task_storage = 0;	/* BPF_MAP_TYPE_TASK_STORAGE, 5.11 */
-const volatile __u32 has_task_pt_regs = 0;	/* bpf_task_pt_regs(), 5.15 */
+const volatile __u32 has_task_btf __weak = 0;		/* bpf_get_current_task_btf(), 5.11 */
+const volatile __u32 has_task_storage __weak = 0;	/* BPF_MAP_TYPE_TASK_STORAGE, 5.11 */
+const volatile __u32 has_task_pt_regs __weak = 0;	/* bpf_task_pt_regs(), 5.15 */
 
 /*
  * gt_loop(n, fn): call fn(i, NULL) for i = 0..n-1 until it returns
@@ -38,11 +38,14 @@ const volatile __u32 has_task_pt_regs = 0;	/* bpf_task_pt_regs(), 5.15 */
  * once rather than at every iteration with every value it could hold.
  */
 #ifdef GT_BOUNDED_LOOPS
-#define GT_STEP(fn)							\
-	__noinline long fn##_g(__u32 i)					\
+#define GT_STEP_(fn, linkage)						\
+	linkage __noinline long fn##_g(__u32 i)				\
 	{								\
 		return fn(i, NULL);					\
 	}
+#define GT_STEP(fn)		GT_STEP_(fn, )
+/* a step of this header: every unit has it, the linker keeps one */
+#define GT_STEP_SHARED(fn)	GT_STEP_(fn, __weak)
 #define gt_loop(n, fn)							\
 	({								\
 		__u32 __i;						\
@@ -54,6 +57,7 @@ const volatile __u32 has_task_pt_regs = 0;	/* bpf_task_pt_regs(), 5.15 */
 #define GT_LOOP_MAX(full, bounded)	(bounded)
 #else
 #define GT_STEP(fn)
+#define GT_STEP_SHARED(fn)
 #define gt_loop(n, fn)	bpf_loop(n, fn, NULL, 0)
 #define GT_LOOP_MAX(full, bounded)	(full)
 #endif
@@ -63,21 +67,21 @@ struct {
 	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, struct gt_proc);
-} procs SEC(".maps");
+} procs SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	/* 4 MiB, some 7,000 failed-call records: floods of one call are counted in
 	 * the kernel (syserr.bpf.c), a tree past its budget loses its own records */
 	__uint(max_entries, 4 << 20);
-} events SEC(".maps");
+} events SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, GT_STAT_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
-} stats SEC(".maps");
+} stats SEC(".maps") __weak;
 
 /* An LSM refusal seen inside the current syscall, waiting for its sys_exit. */
 struct lsm_state {
@@ -92,7 +96,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct lsm_state);
-} lsm_states SEC(".maps");
+} lsm_states SEC(".maps") __weak;
 
 /*
  * How many threads have an LSM refusal pending: while none has, sys_exit
@@ -103,7 +107,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
-} lsm_armed SEC(".maps");
+} lsm_armed SEC(".maps") __weak;
 
 static __always_inline __u64 *lsm_armed_count(void)
 {
@@ -136,19 +140,22 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, __u32);
-} members SEC(".maps");
+} members SEC(".maps") __weak;
 
 /*
  * How many times a task joined a tree: [0] counted here (exec into a tree,
  * fork or a new thread in one), [1] by the daemon (the /proc scan, --pid,
  * run mode), each by its only writer. A change invalidates outsiders.
+ * [2]: processes the daemon tracks but could not mark in members (no
+ * pidfd_open: valgrind, an old seccomp profile); while there are any,
+ * a task without the mark is looked up in procs too.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
-} joins SEC(".maps");
+} joins SEC(".maps") __weak;
 
 /*
  * Per CPU, the last task found outside every tree, by the address of its
@@ -169,7 +176,7 @@ struct {
 	__uint(max_entries, 1);	/* the loader makes it one per possible CPU */
 	__type(key, __u32);
 	__type(value, struct gt_outsider);
-} outsiders SEC(".maps");
+} outsiders SEC(".maps") __weak;
 
 /* All zeroes, as big as the largest per-thread state: what the hash fallback starts from. */
 struct {
@@ -177,7 +184,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct lsm_state);
-} zero_state SEC(".maps");
+} zero_state SEC(".maps") __weak;
 
 /*
  * The current task. The BTF variant lets programs read its fields
@@ -337,10 +344,11 @@ static __always_inline struct gt_proc *go_proc(struct task_struct *t)
  */
 static __always_inline bool outsider(struct pt_regs *regs)
 {
-	__u32 cpu = bpf_get_smp_processor_id(), k0 = 0, k1 = 1;
+	__u32 cpu = bpf_get_smp_processor_id(), k0 = 0, k1 = 1, k2 = 2;
 	struct gt_outsider *o = bpf_map_lookup_elem(&outsiders, &cpu);
 	__u64 *j0 = bpf_map_lookup_elem(&joins, &k0);
 	__u64 *j1 = bpf_map_lookup_elem(&joins, &k1);
+	__u64 *unmarked;
 	struct task_struct *t;
 	__u64 n0, n1;
 
@@ -351,9 +359,15 @@ static __always_inline bool outsider(struct pt_regs *regs)
 	if (o->regs == (__u64)regs && o->joins[0] == n0 && o->joins[1] == n1)
 		return true;
 	t = current_task();
-	if (has_task_storage ? !!bpf_task_storage_get(&members, t->group_leader, 0, 0) :
-			       !!proc_of(t))
+	if (has_task_storage) {
+		if (bpf_task_storage_get(&members, t->group_leader, 0, 0))
+			return false;
+		unmarked = bpf_map_lookup_elem(&joins, &k2);
+		if ((!unmarked || *unmarked) && proc_of(t))
+			return false;
+	} else if (proc_of(t)) {
 		return false;
+	}
 	o->regs = (__u64)regs;
 	o->joins[0] = n0;
 	o->joins[1] = n1;
@@ -402,7 +416,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct gt_walk);
-} walk_buf SEC(".maps");
+} walk_buf SEC(".maps") __weak;
 
 static __always_inline struct gt_walk *get_walk(void)
 {
@@ -429,7 +443,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct gt_scratch);
-} scratch SEC(".maps");
+} scratch SEC(".maps") __weak;
 
 static __always_inline struct gt_scratch *get_scratch(void)
 {
@@ -537,7 +551,7 @@ static long walk_step(__u32 i, void *unused)
 	w->d = (__u64)parent;
 	return 0;
 }
-GT_STEP(walk_step)
+GT_STEP_SHARED(walk_step)
 
 /*
  * Absolute path of a (vfsmount, dentry) pair, as seen from the root of the
@@ -546,7 +560,7 @@ GT_STEP(walk_step)
  * A global function taking a plain address: the verifier checks it once,
  * not at each of its callers.
  */
-__noinline __u32 walk_path(__u64 path_addr)
+__weak __noinline __u32 walk_path(__u64 path_addr)
 {
 	const struct path *path = (const void *)path_addr;
 	struct vfsmount *vmnt = BPF_CORE_READ(path, mnt);
@@ -647,10 +661,10 @@ static long kn_step(__u32 i, void *unused)
 	w->kn = (__u64)parent;
 	return 0;
 }
-GT_STEP(kn_step)
+GT_STEP_SHARED(kn_step)
 
 /* Path of a cgroup's kernfs node within its hierarchy ("/" for the root); global, as walk_path. */
-__noinline __u32 walk_kn(__u64 kn_addr)
+__weak __noinline __u32 walk_kn(__u64 kn_addr)
 {
 	struct gt_walk *w = get_walk();
 
@@ -683,6 +697,6 @@ static __always_inline struct file *fd_file(struct task_struct *t, int fd)
 	return f;
 }
 
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
+char LICENSE[] SEC("license") __weak = "Dual BSD/GPL";
 
 #endif /* GOTRACED_BPF_H */

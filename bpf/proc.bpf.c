@@ -384,7 +384,7 @@ static __always_inline long killed_call(struct task_struct *t, __u32 *strong)
 	struct pt_regs *regs;
 	int mode = BPF_CORE_READ(t, seccomp.mode);
 	void *stack = BPF_CORE_READ(t, stack);
-	long nr = -1;
+	long nr;
 
 	if (mode != 2 /* SECCOMP_MODE_FILTER */ && mode != 3 /* SECCOMP_MODE_DEAD */)
 		return -1;
@@ -393,8 +393,9 @@ static __always_inline long killed_call(struct task_struct *t, __u32 *strong)
 	if (!stack || BPF_CORE_READ(t, exit_state))
 		return -1;
 	regs = (struct pt_regs *)((char *)stack + GT_THREAD_SIZE) - 1;
-	if (bpf_core_read(&nr, sizeof(nr), &regs->GT_REG_NR))
-		return -1;
+	if (bpf_probe_read_kernel(&nr, sizeof(nr), regs))
+		return -1;	/* the stack went since */
+	nr = BPF_CORE_READ(regs, GT_REG_NR);	/* arm64's syscallno is 32 bits */
 	if (nr < 0 || (mode == 2 && !GT_REGS_ROLLED_BACK(regs)))
 		return -1;
 	*strong = mode == 3;

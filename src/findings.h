@@ -40,6 +40,8 @@ struct gt_finding {
 	int signal;			/* terminating signal for a kill */
 	int rlimit;			/* hard_limit: the RLIMIT_* it tried to raise, -1 none */
 	pid_t rlimit_pid;		/* hard_limit: prlimit64's target (0: itself) */
+	/* the hard RLIMIT_NOFILE of what started its go command, read at that exec (0 unknown) */
+	unsigned long long job_nofile_max;
 	char *path;
 	bool path_truncated;		/* path lost its head: the kernel's walk is bounded */
 	enum gt_go_dir go_dir;

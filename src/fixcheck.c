@@ -574,10 +574,18 @@ static unsigned long long read_ull(const char *file, const char *key, int field)
 	return v;
 }
 
+unsigned long long gt_nofile_hard(pid_t pid)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "/proc/%d/limits", pid);
+	return read_ull(file, "Max open files", 1);
+}
+
 char *gt_fix_nofile(struct gt_finding *f)
 {
 	unsigned long long nr_open = read_ull("/proc/sys/fs/nr_open", NULL, 0), n = 65536;
-	unsigned long long cur = f->limits.nofile_max, parent = 0, bnd;
+	unsigned long long cur = f->limits.nofile_max, parent = f->job_nofile_max, bnd;
 	char file[64];
 	char *out = NULL;
 	bool cap;
@@ -587,8 +595,13 @@ char *gt_fix_nofile(struct gt_finding *f)
 	if (!bnd)
 		bnd = read_ull("/proc/self/status", "CapBnd:", 0);
 	cap = bnd & (1ULL << 24);	/* CAP_SYS_RESOURCE */
-	snprintf(file, sizeof(file), "/proc/%d/limits", f->ppid);
-	parent = read_ull(file, "Max open files", 1);
+	/*
+	 * Where the job starts: read at its go command's exec. The refused
+	 * process's parent read now may have ended (a failing go takes its
+	 * caller's shell with it), or be go itself with the same low limit.
+	 */
+	if (!parent)
+		parent = gt_nofile_hard(f->ppid);
 	if (cap && n <= nr_open) {
 		f->fix_checked = true;
 	} else if (parent > cur) {

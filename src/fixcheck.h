@@ -121,9 +121,13 @@ char *gt_fix_none(const struct gt_finding *f, const char *what, int need);
  * The fix for a hard RLIMIT_NOFILE too low for go, with a value that can be
  * set here: 65536 where root holds CAP_SYS_RESOURCE (bounding set) and
  * fs.nr_open allows it, else the hard limit of the process that started
- * the job (its parent), the most it can hand down without the capability.
- * Sets f->fix_checked. Caller frees.
+ * the job (f->job_nofile_max: its go command's starter, read at that exec;
+ * else the refused process's parent, read now), the most it can hand down
+ * without the capability. Sets f->fix_checked. Caller frees.
  */
 char *gt_fix_nofile(struct gt_finding *f);
+
+/* The hard RLIMIT_NOFILE of process pid, from /proc; 0 when it is gone. */
+unsigned long long gt_nofile_hard(pid_t pid);
 
 #endif

@@ -163,6 +163,15 @@ static void on_exec(const struct gt_exec_event *e, size_t size)
 	gt_argv_parse(&p->argv, d + e->exe_len, e->argv_len);
 	gt_goenv_parse(&p->env, d + e->exe_len + e->argv_len, e->env_len);
 	p->role = gt_role_of(p->exe, p->argv.argc ? p->argv.argv[0] : NULL);
+	/* a go command: the open-files limit it was given, while its starter lives
+	 * (a nested go's job is its outer go command's) */
+	if (p->pid == p->go_pid) {
+		struct gt_procinfo *up = gt_proc_get(p->ppid);
+		struct gt_procinfo *outer = up && up->go_pid ? gt_proc_get(up->go_pid) : NULL;
+
+		p->job_nofile_max = outer && outer != p ? outer->job_nofile_max :
+							   gt_nofile_hard(p->ppid);
+	}
 	/* a go command's namespace: remember its mounts while they can be read */
 	if (p->pid == p->go_pid && !p->root) {
 		gt_mounts_note_fd(p->mntns, mfd);
@@ -254,6 +263,7 @@ static struct gt_finding *finding_for(const struct gt_hdr *h, pid_t go_pid,
 	if (go) {
 		gt_argv_copy(&f->go_argv, &go->argv);
 		memcpy(f->go_version, go->go_version, sizeof(f->go_version));
+		f->job_nofile_max = go->job_nofile_max;
 	}
 	return f;
 }

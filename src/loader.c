@@ -12,14 +12,8 @@
 #include "loader.h"
 #include "log.h"
 #include "syscalls.h"
-#include "proc.skel.h"
-#include "syserr.skel.h"
-#include "signal.skel.h"
-#include "lsm.skel.h"
-#include "proc.bounded.skel.h"
-#include "syserr.bounded.skel.h"
-#include "signal.bounded.skel.h"
-#include "lsm.bounded.skel.h"
+#include "gotraced.skel.h"
+#include "gotraced.bounded.skel.h"
 #include "lsm.h"
 #include <bpf/btf.h>
 
@@ -36,26 +30,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		return 0;
 	fputs("gotraced: libbpf: ", stderr);
 	return vfprintf(stderr, fmt, ap);
-}
-
-/* One process table, ring buffer, counter set and per-task state for all objects. */
-static int share_maps(struct gt_bpf *b, struct bpf_object *obj)
-{
-	static const char *const shared[] = { "procs", "events", "stats", "lsm_states",
-					       "lsm_armed", "members", "joins" };
-
-	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, shared[i]);
-		struct bpf_map *owner = bpf_object__find_map_by_name(b->proc->obj, shared[i]);
-		int err;
-
-		if (!m || !owner)
-			continue;
-		err = bpf_map__reuse_fd(m, bpf_map__fd(owner));
-		if (err)
-			return err;
-	}
-	return 0;
 }
 
 static int fill_table(int fd, const struct gt_syscall_desc *table)
@@ -76,11 +50,11 @@ static int fill_syscalls(struct gt_bpf *b)
 	int err;
 
 	gt_syscalls_fill(table);
-	err = fill_table(bpf_map__fd(b->syserr->maps.syscalls), table);
+	err = fill_table(bpf_map__fd(b->obj->maps.syscalls), table);
 	if (err)
 		return err;
 	gt_syscalls_fill_compat(table);
-	return fill_table(bpf_map__fd(b->syserr->maps.syscalls32), table);
+	return fill_table(bpf_map__fd(b->obj->maps.syscalls32), table);
 }
 
 static int explain(const char *what, int err)
@@ -186,7 +160,7 @@ static int fexit_loads(const char *fn)
 	if (id < 0)
 		return -ENOENT;
 	o.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "gt_probe_fexit", "GPL", insns, 2, &o);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &o);
 	if (fd < 0)
 		return -errno;
 	close(fd);
@@ -381,93 +355,88 @@ out:
 	return ret;
 }
 
-/* Signals and OOM: useful, not essential; failing here leaves the rest running. */
-static void start_signal(struct gt_bpf *b, const struct gt_bpf_opts *o)
-{
-	struct signal_bpf *sg = OPEN_OBJ(signal, &b->feat);
-	int task_arg = tp_first_arg_is_ptr("mark_victim"), err;
+/*
+ * What a load tries beyond the core (process trees, failed calls, helpers'
+ * stderr): each part is asked for only where the kernel has what it hooks.
+ * One object loads or fails whole: a part it still refuses is dropped and
+ * the object loaded again without it, so a part never takes the core down.
+ */
+struct gt_parts {
+	bool fexit;	/* the LSM verdict: fexit/security_* */
+	bool avc;	/* tp_btf/selinux_audited */
+	bool signal;	/* tp_btf/signal_generate, mark_victim */
+	int oom_task;	/* mark_victim's first argument: 1 the task, 0 its pid, -1 no such tracepoint */
+	int err_fexit, err_avc, err_signal;	/* why a part is not loaded */
+};
 
-	if (!sg) {
-		gt_warn("signal and OOM tracing unavailable: %s", strerror(errno));
-		return;
-	}
-	sg->rodata->targeted = o->targeted;
-	bpf_program__set_autoload(sg->progs.gt_oom_task, task_arg == 1);
-	bpf_program__set_autoload(sg->progs.gt_oom_pid, task_arg == 0);
-	err = share_maps(b, sg->obj);
-	err = err ?: signal_bpf__load(sg);
-	err = err ?: signal_bpf__attach(sg);
-	if (err) {
-		gt_warn("signal and OOM tracing unavailable: %s; kills are still reported "
-			"from exit statuses", strerror(-err));
-		mech(b, GT_CAP_SIGNAL, "exit status", "signal_generate failed: %s; the signal "
-		     "is known, the sender is not", strerror(-err));
-		mech(b, GT_CAP_OOM, NULL, "mark_victim failed: %s", strerror(-err));
-		signal_bpf__destroy(sg);
-		return;
-	}
-	mech(b, GT_CAP_SIGNAL, "tp_btf/signal_generate", "names the sender; SIGSYS carries "
-	     "the syscall a filter refused");
-	if (task_arg < 0) {
-		gt_warn("oom:mark_victim not found: OOM kills are reported as kills");
-		mech(b, GT_CAP_OOM, NULL, "no oom:mark_victim tracepoint in this kernel");
-	} else {
-		mech(b, GT_CAP_OOM, task_arg ? "tp_btf/mark_victim(task)" : "tp_btf/mark_victim(pid)",
-		     task_arg ? "victim's memory cgroup and limit read in the kernel" :
-		     "this kernel passes only the pid: no cgroup details");
-	}
-	b->signal = sg;
-}
-
-static int load_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o, bool fexit, bool avc)
+/* Open, configure, load and attach the object with the parts asked for; 0 or -errno. */
+static int load_obj(struct gt_bpf *b, const struct gt_bpf_opts *o, const struct gt_parts *p)
 {
-	struct lsm_bpf *l = OPEN_OBJ(lsm, &b->feat);
+	struct gotraced_bpf *g = OPEN_OBJ(gotraced, &b->feat);
 	int err;
 
-	if (!l)
+	if (!g)
 		return -errno;
-	l->rodata->targeted = o->targeted;
-	bpf_program__set_autoload(l->progs.gt_lsm_open, fexit);
-	bpf_program__set_autoload(l->progs.gt_lsm_exec, fexit);
-	bpf_program__set_autoload(l->progs.gt_lsm_mmap, fexit);
-	bpf_program__set_autoload(l->progs.gt_avc, avc);
-	err = share_maps(b, l->obj);
-	err = err ?: lsm_bpf__load(l);
-	err = err ?: lsm_bpf__attach(l);
-	if (err) {
-		lsm_bpf__destroy(l);
-		return err;
+	g->rodata->targeted = o->targeted;
+	g->rodata->all_errors = o->all_errors;
+	for (size_t i = 0; i < sizeof(finding_errnos) / sizeof(finding_errnos[0]); i++) {
+		int e = finding_errnos[i];
+
+		g->rodata->errno_mask[e / 64] |= 1ULL << (e % 64);
 	}
-	b->lsm = l;
-	return 0;
+	bpf_program__set_autoload(g->progs.gt_lsm_open, p->fexit);
+	bpf_program__set_autoload(g->progs.gt_lsm_exec, p->fexit);
+	bpf_program__set_autoload(g->progs.gt_lsm_mmap, p->fexit);
+	bpf_program__set_autoload(g->progs.gt_avc, p->avc);
+	bpf_program__set_autoload(g->progs.gt_signal, p->signal);
+	bpf_program__set_autoload(g->progs.gt_oom_task, p->signal && p->oom_task == 1);
+	bpf_program__set_autoload(g->progs.gt_oom_pid, p->signal && p->oom_task == 0);
+	b->obj = g;
+	err = gotraced_bpf__load(g);
+	err = err ?: fill_syscalls(b);
+	err = err ?: gotraced_bpf__attach(g);
+	if (err) {
+		gotraced_bpf__destroy(g);
+		b->obj = NULL;
+	}
+	return err;
 }
 
-/* fexit gives the combined LSM verdict; many kernels refuse it: fall back, never fail. */
-static void start_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o)
+/* Drop the part likeliest to be the one refused; false when only the core is left. */
+static bool drop_part(struct gt_parts *p, int err)
 {
-	/* the refusals are expected on many kernels: keep libbpf quiet about them */
-	libbpf_print_fn_t prev = libbpf_set_print(gt_verbose ? libbpf_print : NULL);
-	int err_fexit, err_avc = 0;
+	if (p->fexit) {
+		p->fexit = false;
+		p->err_fexit = err;
+	} else if (p->avc) {
+		p->avc = false;
+		p->err_avc = err;
+	} else if (p->signal) {
+		p->signal = false;
+		p->err_signal = err;
+	} else {
+		return false;
+	}
+	return true;
+}
 
-	err_fexit = fexit_loads("security_file_open");
-	err_fexit = err_fexit ?: load_lsm(b, o, true, true);
-	if (err_fexit)
-		err_avc = load_lsm(b, o, false, true);
-	libbpf_set_print(prev);
-
-	if (!err_fexit)
+/* The parts' lines of --probe, once the object is loaded. */
+static void part_mechs(struct gt_bpf *b, const struct gt_parts *p)
+{
+	if (p->fexit)
 		mech(b, GT_CAP_LSM_VERDICT, "fexit/security_file_open,bprm_check,mmap_file",
 		     "the combined verdict of every LSM, seen in the kernel");
 	else
 		mech(b, GT_CAP_LSM_VERDICT, "elimination", "fexit refused here (%s): a refusal "
 		     "that owner, mode, mounts and seccomp do not explain is put on the LSMs",
-		     strerror(-err_fexit));
-	if (!err_fexit || !err_avc)
+		     strerror(-p->err_fexit));
+	if (p->avc)
 		mech(b, GT_CAP_SELINUX, "tp_btf/selinux_audited", "%s",
 		     gt_lsm_active("selinux") ? "SELinux is active: its denials carry contexts" :
 		     "attached; SELinux is not an active LSM here, so it will not fire");
 	else
-		mech(b, GT_CAP_SELINUX, NULL, "selinux_audited unavailable: %s", strerror(-err_avc));
+		mech(b, GT_CAP_SELINUX, NULL, "selinux_audited unavailable: %s",
+		     strerror(-p->err_avc));
 	mech(b, GT_CAP_LANDLOCK, gt_lsm_active("landlock") ? "elimination" : NULL, "%s",
 	     gt_lsm_active("landlock") ? "active; Landlock has no tracepoint: a refusal "
 	     "nothing else explains, in a no_new_privs task, is put on it" :
@@ -480,12 +449,32 @@ static void start_lsm(struct gt_bpf *b, const struct gt_bpf_opts *o)
 		     "load LSM programs; not needed: fexit or elimination tell the verdict");
 	else
 		mech(b, GT_CAP_BPF_LSM, NULL, "not available (bpf is not an active LSM)");
+
+	if (!p->signal) {
+		gt_warn("signal and OOM tracing unavailable: %s; kills are still reported "
+			"from exit statuses", strerror(-p->err_signal));
+		mech(b, GT_CAP_SIGNAL, "exit status", "signal_generate failed: %s; the signal "
+		     "is known, the sender is not", strerror(-p->err_signal));
+		mech(b, GT_CAP_OOM, NULL, "mark_victim failed: %s", strerror(-p->err_signal));
+		return;
+	}
+	mech(b, GT_CAP_SIGNAL, "tp_btf/signal_generate", "names the sender; SIGSYS carries "
+	     "the syscall a filter refused");
+	if (p->oom_task < 0) {
+		gt_warn("oom:mark_victim not found: OOM kills are reported as kills");
+		mech(b, GT_CAP_OOM, NULL, "no oom:mark_victim tracepoint in this kernel");
+	} else {
+		mech(b, GT_CAP_OOM, p->oom_task ? "tp_btf/mark_victim(task)" :
+		     "tp_btf/mark_victim(pid)", p->oom_task ?
+		     "victim's memory cgroup and limit read in the kernel" :
+		     "this kernel passes only the pid: no cgroup details");
+	}
 }
 
 int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 {
-	struct syserr_bpf *se;
-	struct proc_bpf *pr;
+	struct gt_parts p = { .err_avc = -ENOENT, .err_signal = -ENOENT };
+	libbpf_print_fn_t prev;
 	int err;
 
 	memset(b, 0, sizeof(*b));
@@ -495,38 +484,26 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 		return err;
 	feature_mechs(b);
 
-	pr = b->proc = OPEN_OBJ(proc, &b->feat);
-	se = b->syserr = OPEN_OBJ(syserr, &b->feat);
-	if (!pr || !se)
-		return explain("opening the BPF objects", -errno);
-	pr->rodata->targeted = o->targeted;
-	se->rodata->targeted = o->targeted;
-	se->rodata->all_errors = o->all_errors;
-	for (size_t i = 0; i < sizeof(finding_errnos) / sizeof(finding_errnos[0]); i++) {
-		int e = finding_errnos[i];
-
-		se->rodata->errno_mask[e / 64] |= 1ULL << (e % 64);
+	/* fexit is refused on many kernels: asked with a tiny program, not the whole object */
+	p.err_fexit = fexit_loads("security_file_open");
+	p.fexit = !p.err_fexit;
+	p.avc = have_btf_tracepoint("selinux_audited");
+	p.signal = have_btf_tracepoint("signal_generate");
+	p.oom_task = tp_first_arg_is_ptr("mark_victim");
+	/* a part's refusal is expected on some kernels: libbpf is quiet while one is in */
+	prev = libbpf_set_print(gt_verbose ? libbpf_print : NULL);
+	for (;;) {
+		if (!p.fexit && !p.avc && !p.signal)
+			libbpf_set_print(prev);
+		err = load_obj(b, o, &p);
+		if (!err || !drop_part(&p, err))
+			break;
 	}
+	libbpf_set_print(prev);
+	vmlinux_btf_free();
+	if (err)
+		return explain("loading the BPF programs", err);
 
-	err = proc_bpf__load(pr);
-	if (err)
-		return explain("loading the process tracker", err);
-	err = share_maps(b, se->obj);
-	if (err)
-		return explain("sharing maps", err);
-	err = syserr_bpf__load(se);
-	if (err)
-		return explain("loading the syscall-error tracer", err);
-	err = fill_syscalls(b);
-	if (err)
-		return explain("filling the syscall table", err);
-
-	err = proc_bpf__attach(pr);
-	if (err)
-		return explain("attaching the process tracker", err);
-	err = syserr_bpf__attach(se);
-	if (err)
-		return explain("attaching the syscall-error tracer", err);
 	mech(b, GT_CAP_PROC, "tp_btf/sched_process_exec,fork,exit", "membership inherited in "
 	     "the kernel; environment and argv copied at exec");
 	mech(b, GT_CAP_SYSERR, "tp_btf/sys_exit", "arguments from the saved registers, paths "
@@ -535,12 +512,10 @@ int gt_bpf_start(struct gt_bpf *b, const struct gt_bpf_opts *o)
 	     "a helper wrote, read after the call", GT_STDERR_MAX);
 	mech(b, GT_CAP_SECCOMP_ERRNO, "tp_btf/sys_exit + the task's filters", "a call its "
 	     "filters do not always allow: the daemon runs them (orig_prog) on the call");
-	start_signal(b, o);
-	start_lsm(b, o);
-	vmlinux_btf_free();
-	b->events_fd = bpf_map__fd(pr->maps.events);
-	b->repeats_fd = bpf_map__fd(se->maps.repeats);
-	b->tree_lost_fd = bpf_map__fd(se->maps.tree_lost);
+	part_mechs(b, &p);
+	b->events_fd = bpf_map__fd(b->obj->maps.events);
+	b->repeats_fd = bpf_map__fd(b->obj->maps.repeats);
+	b->tree_lost_fd = bpf_map__fd(b->obj->maps.tree_lost);
 	return 0;
 }
 
@@ -555,41 +530,41 @@ void gt_bpf_print_probe(const struct gt_bpf *b, FILE *f)
 void gt_bpf_stop(struct gt_bpf *b)
 {
 	vmlinux_btf_free();
-	lsm_bpf__destroy(b->lsm);
-	b->lsm = NULL;
-	signal_bpf__destroy(b->signal);
-	b->signal = NULL;
-	syserr_bpf__destroy(b->syserr);
-	proc_bpf__destroy(b->proc);
-	b->syserr = NULL;
-	b->proc = NULL;
+	gotraced_bpf__destroy(b->obj);
+	b->obj = NULL;
 }
 
 /*
  * The kernel side asks task storage (members) before procs, and remembers
  * tasks found outside until a join is counted (joins[1] is ours): mark pid,
- * then count.
+ * then count. A process that cannot be marked (no pidfd_open under valgrind
+ * or an old seccomp profile) is still followed: joins[2] counts it, and the
+ * kernel side then asks procs about unmarked tasks too.
  */
-static int mark_member(struct gt_bpf *b, pid_t pid)
+static void mark_member(struct gt_bpf *b, pid_t pid)
 {
-	static __u64 user_joins;
-	__u32 one = 1, k = 1;
-	int pidfd, err = 0;
+	static __u64 user_joins, unmarked;
+	__u32 one = 1, k = 1, k2 = 2;
+	int pidfd;
 
 	if (b->feat.task_storage) {
 		pidfd = syscall(SYS_pidfd_open, pid, 0);
-		if (pidfd < 0 && errno != ESRCH)	/* ESRCH: gone, nothing to follow */
-			err = -errno;
-		if (pidfd >= 0 && bpf_map_update_elem(bpf_map__fd(b->proc->maps.members), &pidfd,
-						      &one, BPF_ANY))
-			err = -errno;
+		if (pidfd < 0 && errno != ESRCH) {	/* ESRCH: gone, nothing to follow */
+			gt_debug("pidfd_open(%d): %s: the kernel side asks procs", pid, strerror(errno));
+			unmarked++;
+			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
+		}
+		if (pidfd >= 0 && bpf_map_update_elem(bpf_map__fd(b->obj->maps.members), &pidfd,
+						      &one, BPF_ANY)) {
+			gt_debug("marking %d: %s: the kernel side asks procs", pid, strerror(errno));
+			unmarked++;
+			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
+		}
 		if (pidfd >= 0)
 			close(pidfd);
 	}
 	user_joins++;
-	if (bpf_map_update_elem(bpf_map__fd(b->proc->maps.joins), &k, &user_joins, BPF_ANY))
-		err = err ?: -errno;
-	return err;
+	bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k, &user_joins, BPF_ANY);
 }
 
 int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 start_ns)
@@ -598,9 +573,10 @@ int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 s
 	__u32 key = pid;
 
 	/* never over an entry the kernel made: it is newer than anything read here */
-	if (bpf_map_update_elem(bpf_map__fd(b->proc->maps.procs), &key, &p, BPF_NOEXIST))
+	if (bpf_map_update_elem(bpf_map__fd(b->obj->maps.procs), &key, &p, BPF_NOEXIST))
 		return -errno;
-	return mark_member(b, pid);
+	mark_member(b, pid);
+	return 0;
 }
 
 const struct gt_loss gt_losses[] = {
@@ -616,7 +592,7 @@ const int gt_nlosses = sizeof(gt_losses) / sizeof(gt_losses[0]);
 
 int gt_bpf_stats(struct gt_bpf *b, __u64 out[GT_STAT_MAX])
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(b->proc->maps.stats);
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(b->obj->maps.stats);
 
 	if (ncpu <= 0)
 		return ncpu;

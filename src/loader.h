@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Opens, configures, loads and attaches the BPF objects; owns their lifetime. */
+/* Opens, configures, loads and attaches the BPF object; owns its lifetime. */
 #ifndef GT_LOADER_H
 #define GT_LOADER_H
 
@@ -8,10 +8,7 @@
 #include <sys/types.h>
 #include <gotraced/events.h>
 
-struct proc_bpf;
-struct syserr_bpf;
-struct signal_bpf;
-struct lsm_bpf;
+struct gotraced_bpf;
 
 /* What gotraced can see, each on the best mechanism this kernel allows. */
 enum gt_capability {
@@ -44,10 +41,7 @@ struct gt_mech {
 };
 
 struct gt_bpf {
-	struct proc_bpf *proc;
-	struct syserr_bpf *syserr;
-	struct signal_bpf *signal;	/* optional: NULL when it could not load */
-	struct lsm_bpf *lsm;		/* optional */
+	struct gotraced_bpf *obj;	/* every program and map: the BPF units linked into one */
 	int events_fd;		/* the ring buffer */
 	int repeats_fd;		/* repeats counted in the kernel (src/repeats.h) */
 	int tree_lost_fd;	/* failed calls counted lost, per go command */

@@ -27,6 +27,8 @@ struct gt_procinfo {
 	/* for a go command: its release (gorelease.h), e.g. "go1.27.4"; "" unknown */
 	char go_version[32];
 	bool sidecar;		/* the release's telemetry sidecar: not a go command of its own */
+	/* a go command: the hard RLIMIT_NOFILE of the job that started it, 0 unknown */
+	unsigned long long job_nofile_max;
 	pid_t parent_go;	/* sidecar: the go command that started it */
 	/* a helper: the first bytes it wrote to stderr (GT_EV_STDERR) */
 	char *stderr_buf;

@@ -90,7 +90,7 @@ static void write_metrics(void)
 	gt_sock_stats(&ss);
 	g.clients = ss.clients;
 
-	if (V.b && V.b->proc) {
+	if (V.b && V.b->obj) {
 		__u64 now[GT_STAT_MAX];
 
 		if (!gt_bpf_stats(V.b, now))

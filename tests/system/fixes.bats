@@ -233,7 +233,9 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 	n=$(grep -oE 'ulimit -Hn [0-9]+' <<<"$(fix_of "$f")" | grep -oE '[0-9]+$')
 	echo "applying: prlimit --nofile=$n:$n (where the job starts, as the fix says)"
 	[ -n "$n" ]
-	run prlimit --nofile="$n:$n" go build -o /dev/null .
+	# what go starts with: the limits applied and the descriptors it inherits
+	run prlimit --nofile="$n:$n" sh -c 'grep "^Max open files" /proc/self/limits
+		echo "open descriptors: $(ls /proc/self/fd | wc -l)"; exec go build -o /dev/null .'
 	echo "$output"
 	[ "$status" -eq 0 ]
 }

@@ -313,6 +313,25 @@ static void nofile_value(void **state)
 	free(fix);
 }
 
+/* The limit of the job's start, read at its go command's exec, is the one proposed. */
+static void nofile_job_start(void **state)
+{
+	/* a parent that has ended: only the limit read at the exec is left */
+	struct gt_finding f = { .pid = getpid(), .ppid = 0, .have_limits = true,
+				.job_nofile_max = 4096,
+				.limits = { .nofile_cur = 12, .nofile_max = 12 } };
+	unsigned long long n;
+	char *fix = gt_fix_nofile(&f), *u;
+
+	assert_non_null(fix);
+	u = strstr(fix, "ulimit -Hn ");
+	assert_non_null(u);
+	n = strtoull(u + 11, NULL, 10);
+	assert_true(f.fix_checked);
+	assert_true(n == 65536 || (n == 4096 && strstr(fix, "CAP_SYS_RESOURCE")));
+	free(fix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +343,7 @@ int main(void)
 		cmocka_unit_test(candidates_from_env),
 		cmocka_unit_test(go_dir_placed),
 		cmocka_unit_test(nofile_value),
+		cmocka_unit_test(nofile_job_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
