@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -80,6 +81,25 @@ static pid_t spawn_held(char **cmd, int *release_fd)
 	close(p[0]);
 	*release_fd = p[1];
 	return pid;
+}
+
+/*
+ * What names a go command's container and mounts is read from /proc while it
+ * runs, and one that fails at once lives a few milliseconds: on a busy
+ * machine the daemon must read its exec record before ordinary work, as
+ * auditd does (priority_boost). Only from the default nice: an admin's own
+ * setting (Nice= in the unit) stands. Called after the traced command is
+ * forked, which keeps the default.
+ */
+#define GT_NICE	(-10)
+
+static void boost_priority(void)
+{
+	errno = 0;
+	if (getpriority(PRIO_PROCESS, 0) != 0 || errno)
+		return;
+	if (setpriority(PRIO_PROCESS, 0, GT_NICE))
+		gt_debug("cannot raise the daemon's priority: %s", strerror(errno));
 }
 
 static void lost(struct gt_state *st, __u64 n, const char *what)
@@ -197,6 +217,7 @@ int gt_trace(const struct gt_config *cfg)
 	} else {
 		gt_procscan(&b, cfg->pids, cfg->npids);
 	}
+	boost_priority();
 	/* loading parsed the kernel's BTF (megabytes, freed since): give the heap back */
 	malloc_trim(0);
 	gt_info("ready: tracing %s",
