@@ -68,6 +68,7 @@ struct gt_finding {
 	int tool_exit;
 	char *explanation, *fix;
 	unsigned mntns;			/* the refused process's mount namespace */
+	int root_fd;			/* > 0: its root, held open while it is diagnosed */
 	struct gt_goenv env;		/* its Go-relevant environment (HOME, XDG_*, GOPATH...) */
 	bool fix_checked;		/* the place or setting the fix names was checked to work */
 	char *fix_dir;			/* the directory the fix proposes, as checked */

@@ -168,6 +168,10 @@ static void pinned_root(unsigned mntns, char *root, size_t size)
 void gt_examine_root(const struct gt_finding *f, char *root, size_t size)
 {
 	root[0] = '\0';
+	if (f->root_fd > 0) {
+		snprintf(root, size, "/proc/self/fd/%d", f->root_fd);
+		return;
+	}
 	/*
 	 * Another namespace's tree through the handle pinned at its go command's
 	 * exec: it outlives the process, where /proc/PID/root can vanish between
@@ -179,6 +183,31 @@ void gt_examine_root(const struct gt_finding *f, char *root, size_t size)
 		gt_root_of(f->pid, root, size);
 	if (!root[0] && f->mntns != gt_mounts_self_ns())
 		pinned_root(f->mntns, root, size);
+}
+
+/*
+ * The diagnosis and the layer rows look at the refused process's tree
+ * several times; it may end between two looks (a container's go that fails
+ * at once), so the first look is held open until gt_examine_end().
+ */
+void gt_examine_begin(struct gt_finding *f)
+{
+	char root[64];
+	int fd;
+
+	gt_examine_root(f, root, sizeof(root));
+	if (!root[0])
+		return;	/* our own root: it stays */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd > 0)
+		f->root_fd = fd;
+}
+
+void gt_examine_end(struct gt_finding *f)
+{
+	if (f->root_fd > 0)
+		close(f->root_fd);
+	f->root_fd = 0;
 }
 
 void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e)

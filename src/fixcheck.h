@@ -66,6 +66,9 @@ void gt_fix_pin_root(unsigned mntns, pid_t pid);
  * Findings are released when their process has ended, so this matters.
  */
 void gt_examine_root(const struct gt_finding *f, char *root, size_t size);
+/* Hold that root open (f->root_fd) from the diagnosis to the layer rows, then let it go. */
+void gt_examine_begin(struct gt_finding *f);
+void gt_examine_end(struct gt_finding *f);
 void gt_fix_env_of(const struct gt_finding *f, int need, struct gt_fix_env *e);
 
 /* Check one directory: NULL when it passes (*create: it must be made), else why not. */

@@ -599,8 +599,10 @@ static void syserr_calls(const struct gt_syserr_event *e, size_t size, __u32 fla
 	place(f, p);
 	host_view(f, e->hdr.mntns, p);
 	f->cause = gt_cause_of(f->err, f->syscall, gt_syscall_kind_abi(e->nr, f->compat), &f->mount);
+	gt_examine_begin(f);
 	gt_diagnose(f);
 	gt_layer_explain(f);
+	gt_examine_end(f);
 	make_key(f);
 	{
 		char name[256];
@@ -862,8 +864,10 @@ static void killed_finding(const struct gt_exit_event *e, struct gt_procinfo *p,
 	} else {
 		f->sender_pid = -1;	/* unknown */
 	}
+	gt_examine_begin(f);
 	gt_diagnose(f);
 	gt_layer_explain(f);
+	gt_examine_end(f);
 	make_key(f);
 	/* the kill travels with the process's refusals: its parent may expect it */
 	gt_hold_add(f->pid, e->hdr.ppid, f->go_pid, f);
