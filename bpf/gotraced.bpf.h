@@ -337,41 +337,42 @@ static __always_inline struct gt_proc *go_proc(struct task_struct *t)
 }
 
 /*
- * Is the current task, whose syscall registers are regs, outside every
- * tree? Every failed call of the machine asks; see outsiders. joins[] is
- * read before procs, so a join that lands between the two makes the
- * answer stale at once.
+ * The Go tree process of the current task, whose syscall registers are
+ * regs, or NULL; *tp gets the task when it was looked at. Every failed call
+ * of the machine asks; see outsiders: a task remembered outside costs no
+ * helper call. joins[] is read before procs, so a join that lands between
+ * the two makes what is remembered stale at once.
  */
-static __always_inline bool outsider(struct pt_regs *regs)
+static __always_inline struct gt_proc *tree_proc(struct pt_regs *regs, struct task_struct **tp)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), k0 = 0, k1 = 1, k2 = 2;
 	struct gt_outsider *o = bpf_map_lookup_elem(&outsiders, &cpu);
 	__u64 *j0 = bpf_map_lookup_elem(&joins, &k0);
 	__u64 *j1 = bpf_map_lookup_elem(&joins, &k1);
-	__u64 *unmarked;
+	__u64 *unmarked, n0, n1;
 	struct task_struct *t;
-	__u64 n0, n1;
+	struct gt_proc *p;
 
 	if (!o || !j0 || !j1)
-		return false;
+		return NULL;
 	n0 = *j0;
 	n1 = *j1;
 	if (o->regs == (__u64)regs && o->joins[0] == n0 && o->joins[1] == n1)
-		return true;
-	t = current_task();
-	if (has_task_storage) {
-		if (bpf_task_storage_get(&members, t->group_leader, 0, 0))
-			return false;
-		unmarked = bpf_map_lookup_elem(&joins, &k2);
-		if ((!unmarked || *unmarked) && proc_of(t))
-			return false;
-	} else if (proc_of(t)) {
-		return false;
+		return NULL;
+	t = *tp = current_task();
+	p = NULL;
+	/* without the mark, procs is asked only while some process could not be marked */
+	unmarked = has_task_storage ? bpf_map_lookup_elem(&joins, &k2) : NULL;
+	if (!has_task_storage || bpf_task_storage_get(&members, t->group_leader, 0, 0) ||
+	    !unmarked || *unmarked)
+		p = proc_of(t);
+	if (!p) {
+		o->regs = (__u64)regs;
+		o->joins[0] = n0;
+		o->joins[1] = n1;
+		return NULL;
 	}
-	o->regs = (__u64)regs;
-	o->joins[0] = n0;
-	o->joins[1] = n1;
-	return true;
+	return p->flags & GT_PF_GO ? p : NULL;
 }
 
 /* Room for a fixed-size record, or NULL with the loss counted. */

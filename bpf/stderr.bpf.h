@@ -96,10 +96,7 @@ static __noinline void capture_stderr(struct pt_regs *regs, __u32 nr, long writt
 	struct gt_proc *p;
 	struct iovec iov;
 
-	if (outsider(regs))
-		return;
-	t = current_task();
-	p = go_proc(t);
+	p = tree_proc(regs, &t);
 	if (!p)
 		return;
 	if (call_arch(t) == AUDIT_ARCH_I386)

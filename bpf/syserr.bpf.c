@@ -827,7 +827,7 @@ static __noinline int report(struct pt_regs *regs, long ret, const struct gt_pro
  * The hot path: every syscall of every task on the machine comes here, and
  * only here (one program per call). A successful call costs a compare (and
  * two loads when it wrote: to stderr?); a failed call of an untracked task
- * a few array loads more and no helper call (outsider()). Whether a seccomp
+ * a few array loads more and no helper call (tree_proc()). Whether a seccomp
  * filter answered a call is not read from the call's path through the
  * kernel (no sys_enter hook, which every syscall of the machine would pay
  * for) but from the filters themselves, run by the daemon.
@@ -856,10 +856,7 @@ int BPF_PROG(gt_sys_exit, struct pt_regs *regs, long ret)
 	/* -1..-GT_ERRNO_MAX only: ERESTARTSYS and friends are restarted, not failures */
 	if (ret < -GT_ERRNO_MAX)
 		goto out;
-	if (outsider(regs))
-		goto out;
-	t = current_task();
-	p = go_proc(t);
+	p = tree_proc(regs, &t);
 	if (!p)
 		goto out;
 	report(regs, ret, p, ls);

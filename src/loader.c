@@ -544,27 +544,26 @@ void gt_bpf_stop(struct gt_bpf *b)
 static void mark_member(struct gt_bpf *b, pid_t pid)
 {
 	static __u64 user_joins, unmarked;
-	__u32 one = 1, k = 1, k2 = 2;
-	int pidfd;
+	__u32 one = 1, k1 = 1, k2 = 2;
+	int pidfd, err = 0;
 
 	if (b->feat.task_storage) {
 		pidfd = syscall(SYS_pidfd_open, pid, 0);
-		if (pidfd < 0 && errno != ESRCH) {	/* ESRCH: gone, nothing to follow */
-			gt_debug("pidfd_open(%d): %s: the kernel side asks procs", pid, strerror(errno));
-			unmarked++;
-			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
-		}
-		if (pidfd >= 0 && bpf_map_update_elem(bpf_map__fd(b->obj->maps.members), &pidfd,
-						      &one, BPF_ANY)) {
-			gt_debug("marking %d: %s: the kernel side asks procs", pid, strerror(errno));
-			unmarked++;
-			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
-		}
+		if (pidfd < 0)
+			err = errno == ESRCH ? 0 : errno;	/* ESRCH: gone, nothing to follow */
+		else if (bpf_map_update_elem(bpf_map__fd(b->obj->maps.members), &pidfd, &one, BPF_ANY))
+			err = errno;
 		if (pidfd >= 0)
 			close(pidfd);
+		if (err) {
+			gt_debug("cannot mark %d in task storage: %s: the kernel side asks procs", pid,
+				 strerror(err));
+			unmarked++;
+			bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k2, &unmarked, BPF_ANY);
+		}
 	}
 	user_joins++;
-	bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k, &user_joins, BPF_ANY);
+	bpf_map_update_elem(bpf_map__fd(b->obj->maps.joins), &k1, &user_joins, BPF_ANY);
 }
 
 int gt_bpf_track(struct gt_bpf *b, pid_t pid, __u32 go_pid, __u32 flags, __u64 start_ns)
