@@ -44,3 +44,20 @@ teardown() { gt_teardown; }
 	[ -n "$(grep -v -e '^gotraced: ready' -e 'failed to initialize build cache' <<<"$stderr" | grep .)" ]
 	assert_no_new_bpf_progs
 }
+
+@test "run mode: the daemon reads at nice -10, the traced go command keeps the caller's nice" {
+	# the command prints its own nice and its parent's (the daemon's), then runs go
+	run --separate-stderr timeout 120 "$GOTRACED" -- sh -c \
+		'echo "nice $(ps -o ni= -p $$) $(ps -o ni= -p $PPID)"; exec go version'
+	echo "$output"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	read -r _ cmd daemon <<<"$(grep '^nice ' <<<"$output")"
+	[ "$cmd" -eq 0 ] && [ "$daemon" -eq -10 ]
+	# a nice set by the caller (a unit's Nice=) stands, for the daemon and its command
+	run --separate-stderr timeout 120 nice -n 5 "$GOTRACED" -- sh -c \
+		'echo "nice $(ps -o ni= -p $$) $(ps -o ni= -p $PPID)"'
+	echo "$output"
+	read -r _ cmd daemon <<<"$(grep '^nice ' <<<"$output")"
+	[ "$cmd" -eq 5 ] && [ "$daemon" -eq 5 ]
+}
